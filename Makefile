@@ -1,0 +1,42 @@
+# Two commands matter: `make run` starts the whole assistant, `make test` runs every test.
+# Both set everything up first if needed (scripts/setup.sh is idempotent).
+
+VENV := .venv
+PY := $(VENV)/bin/python
+TRAINING_DATA := data/nlu data/stories data/rules
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup run train shell test lint validate pytest bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+run: setup
+	@$(PY) -m bot run
+
+train: setup
+	@$(PY) -m bot train
+
+shell: setup
+	@$(PY) -m bot shell
+
+lint: setup
+	$(VENV)/bin/ruff check bot actions tests bench
+
+validate: setup
+	$(PY) -m bot check-data
+
+pytest: setup
+	$(PY) -m pytest
+
+test: lint validate pytest
+
+bench: setup
+	$(PY) bench/detector.py
+	@echo "Latency: start the assistant (make run), then: $(PY) bench/latency.py --concurrency 1 20"
+
+clean:
+	rm -rf models var .spacy .pytest_cache results

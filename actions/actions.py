@@ -1,0 +1,40 @@
+"""Custom actions: thin adapters that read the tracker and call into :mod:`bot`."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.intent_labels import load_wording
+
+FALLBACK_INTENT = "nlu_fallback"
+OUT_OF_SCOPE_PAYLOAD = "/out_of_scope"
+
+WORDING = load_wording()
+
+
+class ActionAskAffirmation(Action):
+    """Asks "did you mean…?" in plain English instead of showing an intent name."""
+
+    def name(self) -> str:
+        return "action_default_ask_affirmation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        candidates = [r.get("name") for r in ranking if r.get("name") != FALLBACK_INTENT]
+        intent = next((name for name in candidates if WORDING.question_for(name)), None)
+        if intent is None:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return []
+        dispatcher.utter_message(
+            text=WORDING.question_for(intent),
+            buttons=[
+                {"title": WORDING.confirm_button, "payload": f"/{intent}"},
+                {"title": WORDING.reject_button, "payload": OUT_OF_SCOPE_PAYLOAD},
+            ],
+        )
+        return []

@@ -1,0 +1,28 @@
+"""Validates every data file at once, so a bad edit fails fast with a clear message."""
+
+from __future__ import annotations
+
+import sys
+
+from bot.crisis import load_rules
+from bot.data_files import DataFileError
+from bot.intent_labels import load_wording
+
+LOADERS = {
+    "safety rules": load_rules,
+    "fallback wording": load_wording,
+}
+
+
+def check_all() -> int:
+    """Load each data file; print problems and return a shell exit code."""
+    failures = 0
+    for what, load in LOADERS.items():
+        try:
+            load()
+        except DataFileError as error:
+            failures += 1
+            print(f"{what}: {error}", file=sys.stderr)
+    if not failures:
+        print(f"data files OK ({', '.join(LOADERS)})")
+    return 1 if failures else 0

@@ -1,0 +1,120 @@
+"""Starts the whole assistant (Rasa server, action server, web app) as one command.
+
+One Ctrl-C stops everything: the children share our process group's signals and
+any that are still running are terminated on the way out.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from bot import PROJECT_ROOT, settings
+from bot.model_store import ensure_model, rasa_command
+
+
+def server_commands(model: Path) -> dict[str, list[str]]:
+    """The command for each server, keyed by a name for log lines."""
+    return {
+        "actions": rasa_command(
+            "run", "actions", "--actions", "actions", "--port", settings.get("ACTION_PORT")
+        ),
+        "rasa": rasa_command(
+            "run",
+            "--model",
+            str(model),
+            "--port",
+            settings.get("RASA_PORT"),
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            "endpoints.yml",
+            "--cors",
+            f"http://localhost:{settings.get('WEB_PORT')}",
+        ),
+    }
+
+
+def wait_until_up(url: str, timeout: float, processes: dict[str, subprocess.Popen]) -> None:
+    """Poll ``url`` until it answers; fail early if a server process has died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for name, process in processes.items():
+            if process.poll() is not None:
+                raise RuntimeError(f"the {name} server stopped (exit code {process.returncode})")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f}s")
+
+
+def start_servers(model: Path) -> dict[str, subprocess.Popen]:
+    """Start every server in the background and return their processes."""
+    env = settings.process_environment()
+    (PROJECT_ROOT / "var").mkdir(exist_ok=True)
+    return {
+        name: subprocess.Popen(command, cwd=PROJECT_ROOT, env=env)
+        for name, command in server_commands(model).items()
+    }
+
+
+def stop_servers(processes: dict[str, subprocess.Popen]) -> None:
+    for process in processes.values():
+        if process.poll() is None:
+            process.terminate()
+    for process in processes.values():
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def run() -> int:
+    """Train if needed, start everything, and wait for Ctrl-C."""
+    model = ensure_model()
+    processes = start_servers(model)
+    try:
+        wait_until_up(f"http://localhost:{settings.get('RASA_PORT')}/", 180, processes)
+        wait_until_up(f"http://localhost:{settings.get('ACTION_PORT')}/health", 60, processes)
+        print(
+            "\nThe assistant is running.\n"
+            f"  Chat (REST): POST http://localhost:{settings.get('RASA_PORT')}/webhooks/rest/webhook"
+            ' with {"sender": "me", "message": "hi"}\n'
+            "  Press Ctrl-C to stop everything.\n",
+            flush=True,
+        )
+        while all(p.poll() is None for p in processes.values()):
+            time.sleep(1)
+        stopped = [name for name, p in processes.items() if p.poll() is not None]
+        print(f"A server stopped ({', '.join(stopped)}); stopping the rest.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping…", flush=True)
+        return 0
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        stop_servers(processes)
+
+
+def shell() -> int:
+    """Chat in the terminal with the current model and a live action server."""
+    model = ensure_model()
+    env = settings.process_environment()
+    actions = subprocess.Popen(server_commands(model)["actions"], cwd=PROJECT_ROOT, env=env)
+    try:
+        wait_until_up(
+            f"http://localhost:{settings.get('ACTION_PORT')}/health", 60, {"actions": actions}
+        )
+        return subprocess.call(
+            rasa_command("shell", "--model", str(model), "--endpoints", "endpoints.yml"),
+            cwd=PROJECT_ROOT,
+            env=env,
+        )
+    finally:
+        stop_servers({"actions": actions})

@@ -1,0 +1,1 @@
+"""Thin Rasa graph components and policies wrapping the plain code in :mod:`bot`."""

@@ -1,0 +1,82 @@
+"""A dialogue policy that puts urgent signposting ahead of everything else.
+
+Rules alone cannot guarantee this: while a form is active, Rasa's RulePolicy
+predicts the form's next step as a "no user" prediction, which outranks every
+prediction based on what the user said. So a young person who types "I want to
+die" halfway through a feedback form would be asked the form's next question.
+
+This policy makes its own "no user" predictions at a higher priority than
+RulePolicy. When the latest message is ``risk_signal`` it ends any active form
+(the events travel with the prediction) and predicts the signposting, then the
+"are you safe right now?" question, then listening. Otherwise it abstains.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActiveLoop, SlotSet
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.rasa_components.risk_classifier import RISK_INTENT
+
+SIGNPOST_ACTION = "utter_crisis"
+CHECK_SAFE_ACTION = "utter_crisis_check_safe"
+NEXT_ACTION = {SIGNPOST_ACTION: CHECK_SAFE_ACTION, CHECK_SAFE_ACTION: ACTION_LISTEN_NAME}
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
+)
+class SafetyPolicy(Policy):
+    """Signposting first, on the very turn the risk message arrives."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        # RulePolicy's priority is 6; a tie on confidence goes to the higher one.
+        return {"priority": 7}
+
+    @staticmethod
+    def supported_data() -> SupportedData:
+        return SupportedData.ML_AND_RULE_DATA
+
+    def train(
+        self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
+    ) -> Resource:
+        # Nothing to learn: the behaviour is fixed by design.
+        return self._resource
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        next_action, events = next_safety_step(tracker)
+        if next_action is None:
+            return self._prediction(self._default_predictions(domain))
+        probabilities = self._default_predictions(domain)
+        probabilities[domain.index_for_action(next_action)] = 1.0
+        return self._prediction(probabilities, events=events, is_no_user_prediction=True)
+
+
+def next_safety_step(tracker: DialogueStateTracker) -> tuple[str | None, list]:
+    """The action the safety flow needs next, with any events to apply first."""
+    latest_action = tracker.latest_action_name
+    if latest_action in NEXT_ACTION:
+        return NEXT_ACTION[latest_action], []
+    if latest_action != ACTION_LISTEN_NAME:
+        return None, []
+    if tracker.latest_message is None or tracker.latest_message.intent.get("name") != RISK_INTENT:
+        return None, []
+    events: list = []
+    if tracker.active_loop_name:
+        events = [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
+    return SIGNPOST_ACTION, events

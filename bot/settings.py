@@ -1,0 +1,52 @@
+"""Configuration from environment variables, with the safe defaults declared once.
+
+Rasa reads ``endpoints.yml`` with ``${VAR}`` placeholders and has no syntax for
+defaults, so every process this project starts gets its environment from
+:func:`process_environment`.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Mapping
+
+from bot import PROJECT_ROOT
+
+DEFAULTS: dict[str, str] = {
+    # Rasa server (REST + socketio channels)
+    "RASA_PORT": "5005",
+    "RASA_TELEMETRY_ENABLED": "false",
+    # Action server
+    "ACTION_PORT": "5055",
+    "ACTION_ENDPOINT_URL": "http://localhost:5055/webhook",
+    # Web app (widget, staff pages) once it exists
+    "WEB_PORT": "8000",
+    # Conversation store: any SQLAlchemy URL. SQLite needs no server.
+    "TRACKER_STORE_URL": f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}",
+    "TRACKER_STORE_DB": "rasa",
+    # Lock store: in_memory for one Rasa server, redis for several.
+    "LOCK_STORE_TYPE": "in_memory",
+    "REDIS_HOST": "127.0.0.1",
+    "REDIS_PORT": "6379",
+    "REDIS_LOCK_DB": "1",
+    # Where trained models are kept.
+    "MODEL_DIR": str(PROJECT_ROOT / "models"),
+    # Logging for our own code.
+    "LOG_LEVEL": "INFO",
+}
+
+
+def get(name: str, env: Mapping[str, str] | None = None) -> str:
+    """The value of a setting: the environment's if set and non-empty, else the default."""
+    env = os.environ if env is None else env
+    value = env.get(name, "")
+    return value if value.strip() else DEFAULTS[name]
+
+
+def process_environment(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A copy of ``env`` with every unset setting filled in, for child processes."""
+    merged = dict(os.environ if env is None else env)
+    for name in DEFAULTS:
+        merged[name] = get(name, merged)
+    merged.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    return merged

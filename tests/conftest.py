@@ -1,0 +1,209 @@
+"""Shared fixtures: one trained model, real servers, and a synchronous chat helper.
+
+The model is trained at most once per change of its inputs (see
+``bot.model_store``): a session reuses ``models/model-<hash>.tar.gz`` if present.
+Servers are real processes on free ports, started once per session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from bot import PROJECT_ROOT, settings
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_HOST = os.environ.get("TEST_REDIS_HOST", "127.0.0.1")
+REDIS_PORT = int(os.environ.get("TEST_REDIS_PORT", "6379"))
+SERVICE_HELP = (
+    "Start it with the command in the README's 'Services for tests' section "
+    "(.ci/run starts it when it is down)."
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early; log:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer in {timeout}s; log:\n{log.read_text()[-3000:]}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """The model for the current training data and config, trained only if missing."""
+    from bot.model_store import ensure_model
+
+    return ensure_model(quiet=True)
+
+
+@pytest.fixture(scope="session")
+def action_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real rasa-sdk action server running our actions; yields its webhook URL."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("actions") / "actions.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "rasa",
+                "run",
+                "actions",
+                "--actions",
+                "actions",
+                "--port",
+                str(port),
+            ],
+            cwd=PROJECT_ROOT,
+            env=settings.process_environment(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/health", process, 90, log)
+        yield f"http://127.0.0.1:{port}/webhook"
+    finally:
+        stop(process)
+
+
+@dataclass
+class Chat:
+    """Talks to an in-process Rasa Agent synchronously, one sender per conversation."""
+
+    agent: Any
+    loop: asyncio.AbstractEventLoop
+
+    def send(self, text: str, sender: str | None = None) -> list[dict]:
+        return self.loop.run_until_complete(self.agent.handle_text(text, sender_id=sender))
+
+    def tracker(self, sender: str) -> Any:
+        return self.loop.run_until_complete(self.agent.tracker_store.retrieve(sender))
+
+    def conversation(self) -> Callable[[str], list[dict]]:
+        """A function that sends messages in one new conversation."""
+        sender = f"test-{uuid.uuid4().hex}"
+
+        def say(text: str) -> list[dict]:
+            return self.send(text, sender)
+
+        say.sender = sender  # type: ignore[attr-defined]
+        return say
+
+
+@pytest.fixture(scope="session")
+def chat(trained_model: Path, action_server: str) -> Iterator[Chat]:
+    """The real trained model in-process, with the real action server behind it."""
+    import logging
+
+    import rasa.utils.common
+    from rasa.core.agent import Agent
+    from rasa.utils.endpoints import EndpointConfig
+
+    rasa.utils.common.configure_logging_and_warnings(logging.WARNING)
+    loop = asyncio.new_event_loop()
+    agent = Agent.load(str(trained_model), action_endpoint=EndpointConfig(action_server))
+    yield Chat(agent, loop)
+    loop.close()
+
+
+@pytest.fixture(scope="session")
+def rasa_server(
+    trained_model: Path, action_server: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A real ``rasa run`` with our credentials and endpoints; yields its base URL."""
+    port = free_port()
+    folder = tmp_path_factory.mktemp("rasa")
+    log = folder / "rasa.log"
+    env = settings.process_environment(
+        {
+            **os.environ,
+            "ACTION_ENDPOINT_URL": action_server,
+            "TRACKER_STORE_URL": f"sqlite:///{folder / 'tracker.db'}",
+        }
+    )
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "rasa",
+                "run",
+                "--model",
+                str(trained_model),
+                "--port",
+                str(port),
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                "endpoints.yml",
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/", process, 240, log)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(process)
+
+
+def texts(responses: list[dict]) -> str:
+    """Every text the bot sent in one turn, joined, for simple assertions."""
+    return "\n".join(r.get("text") or "" for r in responses)
+
+
+def require_service(host: str, port: int, name: str) -> None:
+    """Fail (not skip) with a clear message when a service the test needs is down."""
+    try:
+        with socket.create_connection((host, port), timeout=3):
+            return
+    except OSError as error:
+        pytest.fail(f"{name} is not reachable at {host}:{port} ({error}). {SERVICE_HELP}")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    require_service("127.0.0.1", 5432, "PostgreSQL")
+    return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def redis_address() -> tuple[str, int]:
+    require_service(REDIS_HOST, REDIS_PORT, "Redis")
+    return REDIS_HOST, REDIS_PORT

@@ -1,0 +1,46 @@
+"""Recognising empty, unreadable and over-long input, without Rasa."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.input_guard import InputShape, classify, trim
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", None, "?", "...!!!", "\u200b"])
+def test_empty(text):
+    assert classify(text) is InputShape.EMPTY
+
+
+@pytest.mark.parametrize("text", ["مرحبا كيف حالك", "你好", "Привет", "नमस्ते", "こんにちは"])
+def test_other_scripts(text):
+    assert classify(text) is InputShape.OTHER_LANGUAGE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi",
+        "😀",
+        "café au lait",
+        "I said Привет to my friend",
+        "x" * 20000,
+        "<script>",
+        "0800 1111",
+    ],
+)
+def test_readable(text):
+    """Emoji, accents and the odd foreign word are content, not empty or foreign."""
+    assert classify(text) is InputShape.OK
+
+
+def test_trim_keeps_short_text():
+    assert trim("hello", 10) == "hello"
+
+
+def test_trim_cuts_at_a_word_boundary():
+    assert trim("one two three four", 12) == "one two"
+
+
+def test_trim_cuts_unbroken_text_hard():
+    assert trim("x" * 50, 10) == "x" * 10

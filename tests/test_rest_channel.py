@@ -1,0 +1,95 @@
+"""The real Rasa server's REST channel: bad input gets an answer and breaks nothing."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+
+pytestmark = [pytest.mark.model, pytest.mark.server]
+
+
+def post(base: str, body: bytes, content_type: str = "application/json") -> tuple[int, object]:
+    request = urllib.request.Request(
+        f"{base}/webhooks/rest/webhook", data=body, headers={"Content-Type": content_type}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(errors="replace")
+
+
+def say(base: str, message: object, sender: str | None = None) -> tuple[int, object]:
+    body = json.dumps({"sender": sender or uuid.uuid4().hex, "message": message}).encode()
+    return post(base, body)
+
+
+def server_is_up(base: str) -> bool:
+    with urllib.request.urlopen(f"{base}/", timeout=10) as response:
+        return response.status == 200
+
+
+def test_a_message_gets_an_answer(rasa_server):
+    status, replies = say(rasa_server, "hello")
+    assert status == 200 and "don't need to tell me your name" in json.dumps(replies)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "",
+        "   ",
+        "x" * 20000,
+        "word " * 4000,
+        "😀👍🎉",
+        "مرحبا كيف حالك",
+        "你好",
+        "Привет",
+        "<script>alert('hi')</script>",
+        "'; DROP TABLE events; --",
+        "\u0000\u202e",
+        "null",
+    ],
+)
+def test_bad_input_gets_a_sensible_reply(rasa_server, message):
+    status, replies = say(rasa_server, message)
+    assert status == 200
+    assert replies and all(isinstance(r, dict) and r.get("text") for r in replies)
+    assert "<script>" not in json.dumps(replies)
+    assert server_is_up(rasa_server)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"{not json", "application/json"),
+        (b"", "application/json"),
+        (json.dumps({"sender": "x"}).encode(), "application/json"),
+        (json.dumps(["a", "b"]).encode(), "application/json"),
+        (b"message=hi", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_malformed_requests_do_not_break_the_server(rasa_server, body, content_type):
+    status, _ = post(rasa_server, body, content_type)
+    assert status < 600
+    assert server_is_up(rasa_server)
+    status, replies = say(rasa_server, "hi")
+    assert status == 200 and replies
+
+
+def test_risk_message_signposted_through_the_running_server(rasa_server):
+    status, replies = say(rasa_server, "i just want to dieee")
+    joined = json.dumps(replies)
+    assert status == 200 and "999" in joined and "0800 1111" in joined
+
+
+def test_risk_mid_fallback_through_the_running_server(rasa_server):
+    sender = uuid.uuid4().hex
+    say(rasa_server, "hello", sender)
+    say(rasa_server, "/nlu_fallback", sender)
+    status, replies = say(rasa_server, "my stepdad hits me", sender)
+    assert status == 200 and "not your fault" in json.dumps(replies)

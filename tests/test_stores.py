@@ -1,0 +1,77 @@
+"""The stores Rasa is configured with, against the real PostgreSQL and Redis servers."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from rasa.core.lock_store import LockStore, RedisLockStore
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import read_endpoint_config
+
+from bot import PROJECT_ROOT, settings
+
+DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+
+
+def endpoint(section: str, env: dict[str, str], monkeypatch):
+    for name, value in settings.process_environment(env).items():
+        if name in settings.DEFAULTS:
+            monkeypatch.setenv(name, value)
+    return read_endpoint_config(str(PROJECT_ROOT / "endpoints.yml"), section)
+
+
+def round_trip(store: TrackerStore) -> None:
+    sender = f"store-test-{uuid.uuid4().hex}"
+    tracker = DialogueStateTracker.from_events(
+        sender, [ActionExecuted("action_listen"), UserUttered("hello", {"name": "greet"})]
+    )
+    asyncio.run(store.save(tracker))
+    loaded = asyncio.run(store.retrieve(sender))
+    assert loaded is not None and loaded.latest_message.text == "hello"
+
+
+def test_default_tracker_store_is_sqlite(tmp_path, monkeypatch):
+    config = endpoint(
+        "tracker_store", {"TRACKER_STORE_URL": f"sqlite:///{tmp_path}/t.db"}, monkeypatch
+    )
+    store = TrackerStore.create(config, DOMAIN)
+    assert isinstance(store, SQLTrackerStore) and store.engine.dialect.name == "sqlite"
+    round_trip(store)
+
+
+def test_postgres_tracker_store_from_environment(postgres_url, monkeypatch):
+    """Setting TRACKER_STORE_URL is all it takes to keep conversations in PostgreSQL."""
+    config = endpoint("tracker_store", {"TRACKER_STORE_URL": postgres_url}, monkeypatch)
+    store = TrackerStore.create(config, DOMAIN)
+    assert isinstance(store, SQLTrackerStore) and store.engine.dialect.name == "postgresql"
+    round_trip(store)
+
+
+def test_default_lock_store_is_in_memory(monkeypatch):
+    config = endpoint("lock_store", {}, monkeypatch)
+    assert type(LockStore.create(config)).__name__ == "InMemoryLockStore"
+
+
+def test_redis_lock_store_from_environment(redis_address, monkeypatch):
+    """With LOCK_STORE_TYPE=redis, several Rasa servers share conversation locks."""
+    host, port = redis_address
+    config = endpoint(
+        "lock_store",
+        {"LOCK_STORE_TYPE": "redis", "REDIS_HOST": host, "REDIS_PORT": str(port)},
+        monkeypatch,
+    )
+    store = LockStore.create(config)
+    assert isinstance(store, RedisLockStore)
+    conversation = f"lock-test-{uuid.uuid4().hex}"
+
+    async def lock_twice() -> None:
+        async with store.lock(conversation):
+            assert store.get_lock(conversation) is not None
+        async with store.lock(conversation):
+            pass
+
+    asyncio.run(lock_twice())
