@@ -7,6 +7,7 @@ any that are still running are terminated on the way out.
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -54,6 +55,16 @@ def wait_until_up(url: str, timeout: float, processes: dict[str, subprocess.Pope
     raise TimeoutError(f"{url} did not answer within {timeout:.0f}s")
 
 
+def busy_ports() -> list[str]:
+    """The ports we need that something else is already listening on."""
+    busy = []
+    for name in ("RASA_PORT", "ACTION_PORT"):
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", int(settings.get(name)))) == 0:
+                busy.append(f"{name}={settings.get(name)}")
+    return busy
+
+
 def start_servers(model: Path) -> dict[str, subprocess.Popen]:
     """Start every server in the background and return their processes."""
     env = settings.process_environment()
@@ -75,8 +86,24 @@ def stop_servers(processes: dict[str, subprocess.Popen]) -> None:
             process.kill()
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run() -> int:
-    """Train if needed, start everything, and wait for Ctrl-C."""
+    """Train if needed, start everything, and wait for Ctrl-C (or SIGTERM)."""
+    # Installed explicitly: a process started in the background inherits SIGINT as
+    # ignored, and a supervisor stops us with SIGTERM; both must stop the children.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    busy = busy_ports()
+    if busy:
+        print(
+            f"Port already in use ({', '.join(busy)}). Is the assistant already running? "
+            "Stop it, or choose other ports with those environment variables.",
+            file=sys.stderr,
+        )
+        return 1
     model = ensure_model()
     processes = start_servers(model)
     try:

@@ -1,4 +1,6 @@
-"""Every risk message gets signposting on the same turn, through the real model.
+"""Risk messages get signposting on the same turn, through the real model.
+
+The whole corpus goes through the running server in tests/test_rest_channel.py.
 
 The detector runs inside the NLU pipeline and the safety policy outranks every
 other policy, so this holds whatever the intent model predicts and mid-flow.
@@ -9,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import texts
-from tests.safety_corpus import MAX_FALSE_POSITIVE_RATE, hard_negatives, risk_messages
+from tests.safety_corpus import MAX_FALSE_POSITIVE_RATE, hard_negatives
 
 pytestmark = pytest.mark.model
 
@@ -22,15 +24,6 @@ def is_signposted_text(joined: str) -> bool:
 
 def is_signposted(replies: list[dict]) -> bool:
     return is_signposted_text(texts(replies))
-
-
-def test_every_corpus_message_is_signposted_on_the_same_turn(chat):
-    missed = []
-    for _, message in risk_messages():
-        say = chat.conversation()
-        if not is_signposted(say(message)):
-            missed.append(message)
-    assert missed == [], f"{len(missed)} risk messages got no signposting"
 
 
 def test_category_picks_the_right_signposting(chat):
