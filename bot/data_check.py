@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from bot.content import load_library
 from bot.crisis import load_rules
 from bot.data_files import DataFileError
 from bot.intent_labels import load_wording
@@ -11,6 +12,7 @@ from bot.intent_labels import load_wording
 LOADERS = {
     "safety rules": load_rules,
     "fallback wording": load_wording,
+    "content packs": load_library,
 }
 
 

@@ -19,6 +19,7 @@ from bot.spacy_pipeline import PIPELINE_VERSION, ensure_pipeline
 TRAINING_DATA_DIRS = ("data/nlu", "data/stories", "data/rules")
 HASHED_FILES = ("config.yml", "domain.yml")
 HASHED_CODE_DIR = "bot/rasa_components"
+KEEP_MODELS = 3
 
 
 def training_inputs(root: Path = PROJECT_ROOT) -> list[Path]:
@@ -76,4 +77,12 @@ def ensure_model(root: Path = PROJECT_ROOT, quiet: bool = False) -> Path:
         check=True,
         stdout=subprocess.DEVNULL if quiet else None,
     )
+    prune_old_models(path.parent, keep=KEEP_MODELS)
     return path
+
+
+def prune_old_models(folder: Path, keep: int) -> None:
+    """Delete all but the ``keep`` newest models, so ``models/`` does not grow forever."""
+    models = sorted(folder.glob("model-*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in models[keep:]:
+        old.unlink(missing_ok=True)

@@ -29,6 +29,8 @@ DEFAULTS: dict[str, str] = {
     "REDIS_HOST": "127.0.0.1",
     "REDIS_PORT": "6379",
     "REDIS_LOCK_DB": "1",
+    # Whose plan "the plan" means when a young person names no area (a content pack id).
+    "DEFAULT_AREA": "camden",
     # Where trained models are kept.
     "MODEL_DIR": str(PROJECT_ROOT / "models"),
     # Logging for our own code.

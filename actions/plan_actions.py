@@ -1,0 +1,50 @@
+"""Answers questions about the local plan from the content packs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.content import load_library
+from bot.plan_answers import PlanAnswerer, Question
+from bot.spacy_pipeline import load_pipeline
+from bot.topic_search import TopicSearch
+
+logger = logging.getLogger(__name__)
+
+# Loaded once when the action server starts, so a broken content pack stops
+# start-up with a message naming the file and field.
+LIBRARY = load_library()
+ANSWERER = PlanAnswerer(LIBRARY, TopicSearch(load_pipeline(), LIBRARY))
+
+
+class ActionPlanAnswer(Action):
+    def name(self) -> str:
+        return "action_plan_answer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        question = Question(
+            # The intent as the pipeline left it (not the raw ranking, which may still
+            # have nlu_fallback on top after PlanIntentFamily restored a plan intent).
+            intent=(tracker.latest_message.get("intent") or {}).get("name") or "",
+            text=tracker.latest_message.get("text") or "",
+            area=tracker.get_slot("area"),
+            named_area=next(tracker.get_latest_entity_values("area"), None),
+            focus=tracker.get_slot("plan_focus"),
+            item_id=next(tracker.get_latest_entity_values("plan_item"), None),
+        )
+        try:
+            answer = ANSWERER.answer(question)
+        except Exception:  # the edge: log it, and the young person still gets an answer
+            logger.exception("Could not answer plan question %r", question)
+            dispatcher.utter_message(response="utter_default")
+            return []
+        for message in answer.messages:
+            dispatcher.utter_message(text=message.text, buttons=message.buttons or None)
+        return [SlotSet("area", answer.area), SlotSet("plan_focus", answer.focus)]

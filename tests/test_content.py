@@ -1,0 +1,290 @@
+"""Content packs, topic search and plan answers as plain Python (no Rasa)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import statistics
+
+import pytest
+import textstat
+
+from bot.content import CONTENT_DIR, load_library, load_pack
+from bot.data_files import DataFileError
+from bot.flourish import IMPACT_SLUGS
+from bot.plan_answers import LIST_INTENTS, PLAN_INTENTS, PlanAnswerer, Question
+from bot.spacy_pipeline import load_pipeline
+from bot.topic_search import TopicSearch
+
+MAX_WORDS_PER_MESSAGE = 60
+MIN_READING_EASE = 50  # Flesch reading ease for each plain text of 8+ words
+MIN_AVERAGE_READING_EASE = 65
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library(default_area="camden")
+
+
+@pytest.fixture(scope="module")
+def answerer(library):
+    return PlanAnswerer(library, TopicSearch(load_pipeline(), library))
+
+
+def all_plain_texts(library) -> list[str]:
+    texts = []
+    for pack in library.packs.values():
+        texts += [fact.plain for fact in pack.facts.values()]
+        for item_list in pack.lists.values():
+            texts += [item_list.intro.plain, *(item.plain for item in item_list.items)]
+    return texts
+
+
+def all_source_texts(library) -> list[str]:
+    texts = []
+    for pack in library.packs.values():
+        texts += [fact.source_text for fact in pack.facts.values()]
+        for item_list in pack.lists.values():
+            texts += [item_list.intro.source_text, *(item.source_text for item in item_list.items)]
+    return texts
+
+
+# --- the packs --------------------------------------------------------------
+
+
+def test_camden_pack_has_the_whole_plan(library):
+    camden = library.packs["camden"]
+    assert len(camden.lists["outcomes"].items) == 10
+    assert len(camden.lists["building_blocks"].items) == 7
+    assert {"vision", "how_agreed", "full_plan"} <= set(camden.facts)
+
+
+def test_norfolk_impacts_use_the_canonical_slugs(library):
+    norfolk = library.packs["norfolk"]
+    assert [item.id for item in norfolk.lists["impacts"].items] == list(IMPACT_SLUGS)
+    assert len(norfolk.lists["what_matters"].items) == 8
+    assert {"vision", "anthem"} <= set(norfolk.facts)
+    assert "success" in norfolk.lists and "how_used" in norfolk.lists
+
+
+def test_every_camden_outcome_maps_to_flourish_impacts(library):
+    for item in library.packs["camden"].lists["outcomes"].items:
+        assert item.flourish_impacts and set(item.flourish_impacts) <= set(IMPACT_SLUGS)
+    outcome_3 = library.packs["camden"].item("outcome-3")
+    assert set(outcome_3.flourish_impacts) == {"healthy", "resilience"}
+
+
+def test_no_personal_contact_from_the_2009_plan(library):
+    """The seed names a 2009 contact person; the assistant must not give them out."""
+    for path in CONTENT_DIR.glob("*.yml"):
+        text = path.read_text(encoding="utf-8")
+        assert "Hussein" not in text and "020 7284" not in text and "@vac.org.uk" not in text
+
+
+# --- schema errors name the file and the field ---------------------------
+
+
+@pytest.fixture()
+def pack_copy(tmp_path):
+    def write(edit):
+        for name in ("camden.yml", "norfolk.yml", "wording.yml"):
+            shutil.copy(CONTENT_DIR / name, tmp_path / name)
+        path = tmp_path / "camden.yml"
+        path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.mark.parametrize(
+    ("edit", "field"),
+    [
+        (lambda s: s.replace("main_list: outcomes", "main_list: nope"), "main_list"),
+        (lambda s: s.replace("flourish_impacts: [healthy]", "flourish_impacts: [happy]"),
+         "lists.outcomes.items[1].flourish_impacts"),
+        (lambda s: s.replace("id: outcome-2", "id: outcome-1"), "lists.outcomes.items[1].id"),
+        (lambda s: s.replace("        name: Mental health\n", ""), "lists.outcomes.items[2].name"),
+        (lambda s: s.replace("number: 4", "number: four"), "lists.outcomes.items[3].number"),
+        (lambda s: s.replace("  vision:\n    source_text:", "  vision:\n    text:"),
+         "facts.vision.source_text"),
+    ],
+)  # fmt: skip
+def test_schema_errors_name_file_and_field(pack_copy, edit, field):
+    path = pack_copy(edit)
+    with pytest.raises(DataFileError) as error:
+        load_pack(path)
+    assert error.value.field == field and str(path) in str(error.value)
+
+
+def test_unknown_default_area_is_a_clear_error(pack_copy):
+    path = pack_copy(lambda s: s)
+    with pytest.raises(DataFileError, match="DEFAULT_AREA"):
+        load_library(path.parent, default_area="narnia")
+
+
+# --- topic search -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "item_id"),
+    [
+        ("what's being done about mental health", "outcome-3"),
+        ("i've been feeling low, does the plan help", "outcome-3"),
+        ("what about anxiety", "outcome-3"),
+        ("what are they doing about bullying", "outcome-5"),
+        ("what about poverty", "outcome-10"),
+        ("what's being done about crime", "outcome-8"),
+        ("what's the plan for school", "outcome-6"),
+        ("tell me about outcome 3", "outcome-3"),
+        ("the tenth outcome", "outcome-10"),
+        ("building block 7", "building-block-7"),
+        ("the 2nd building block", "building-block-2"),
+    ],
+)
+def test_topics_reach_the_right_camden_item(answerer, question, item_id):
+    assert answerer.answer(Question("ask_about", question)).focus == item_id
+
+
+@pytest.mark.parametrize(
+    ("question", "item_id"),
+    [
+        ("what is norfolk doing about mental health", "healthy"),
+        ("what does flourish say about being listened to", "understood"),
+        ("what's the understood impact", "understood"),
+        ("impact 5 in norfolk", "resilience"),
+    ],
+)
+def test_topics_reach_the_right_norfolk_impact(answerer, question, item_id):
+    """Found in Norfolk's pack, and the answer says whose plan it is."""
+    answer = answerer.answer(Question("ask_about", question))
+    assert answer.focus == item_id
+    assert answer.area == "norfolk" or "Norfolk's plan" in answer.messages[0].text
+
+
+# --- answers ---------------------------------------------------------------
+
+QUESTIONS = [
+    Question("ask_plan"),
+    Question("ask_plan", area="norfolk"),
+    *(Question(intent) for intent in LIST_INTENTS),
+    *(Question(intent, area="norfolk") for intent in LIST_INTENTS),
+    Question("list_priorities"),
+    Question("ask_about", "what about bullying"),
+    Question("ask_about", "what does the resilience impact mean"),
+    Question("ask_about", "pizza"),
+    Question("ask_success"),
+    Question("ask_success", area="norfolk"),
+    Question("ask_anthem"),
+    Question("ask_how_made"),
+    Question("ask_how_made", area="norfolk"),
+    Question("ask_full_plan"),
+    Question("ask_full_plan", area="norfolk"),
+    Question("more_info", focus="outcome-3"),
+    Question("more_info", focus="understood"),
+    Question("more_info"),
+    Question("next_item", focus="outcome-3"),
+    Question("next_item", focus="outcome-10"),
+    Question("next_item"),
+    Question("choose_area", "change area"),
+    Question("choose_area", named_area="norfolk"),
+]
+
+
+def all_answers(answerer, library):
+    answers = [answerer.answer(q) for q in QUESTIONS]
+    for pack in library.packs.values():
+        for item in pack.items():
+            answers.append(answerer.answer(Question("ask_about", item_id=item.id)))
+            answers.append(answerer.answer(Question("more_info", focus=item.id)))
+    return answers
+
+
+def test_every_plan_intent_is_answered(answerer):
+    asked = {q.intent for q in QUESTIONS}
+    assert asked == set(PLAN_INTENTS)
+    for question in QUESTIONS:
+        assert answerer.answer(question).messages
+
+
+def test_quotes_come_only_from_the_packs(answerer, library):
+    """Fails if any answer quotes words that are not in a content pack."""
+    sources = all_source_texts(library)
+    for answer in all_answers(answerer, library):
+        for message in answer.messages:
+            for quoted in re.findall(r"“(.*?)”", message.text):
+                assert any(quoted in source for source in sources), quoted
+
+
+def test_answers_use_the_packs_plain_words(answerer, library):
+    plain = all_plain_texts(library)
+    answer = answerer.answer(Question("ask_about", item_id="outcome-3"))
+    assert any(text in answer.messages[0].text for text in plain)
+
+
+def test_every_answer_message_is_short(answerer, library):
+    for answer in all_answers(answerer, library):
+        for message in answer.messages:
+            words = [w for w in message.text.split() if not w.startswith("http")]
+            assert len(words) <= MAX_WORDS_PER_MESSAGE, message.text
+
+
+def test_plain_texts_are_easy_to_read(library):
+    texts = all_plain_texts(library)
+    hard = [
+        (round(textstat.flesch_reading_ease(t), 1), t)
+        for t in texts
+        if len(t.split()) >= 8 and textstat.flesch_reading_ease(t) < MIN_READING_EASE
+    ]
+    assert hard == []
+    average = statistics.fmean(textstat.flesch_reading_ease(t) for t in texts)
+    print(f"\naverage Flesch reading ease of plain texts: {average:.1f}")
+    assert average >= MIN_AVERAGE_READING_EASE
+
+
+def test_swapping_the_default_area_changes_the_answer_without_code(monkeypatch):
+    monkeypatch.setenv("DEFAULT_AREA", "norfolk")
+    norfolk = load_library()
+    monkeypatch.setenv("DEFAULT_AREA", "camden")
+    camden = load_library()
+    search = TopicSearch(load_pipeline(), camden)
+    vision = PlanAnswerer(norfolk, search).answer(Question("ask_plan")).messages[-1].text
+    assert "Norfolk" in vision
+    assert "Camden" in PlanAnswerer(camden, search).answer(Question("ask_plan")).messages[-1].text
+
+
+def test_a_named_area_wins_over_the_remembered_one(answerer):
+    answer = answerer.answer(Question("ask_plan", "what's norfolk's plan", area="camden"))
+    assert answer.area == "norfolk"
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "item_id"),
+    [
+        ("list_impacts", "impact 4 in norfolk", "understood"),
+        ("list_outcomes", "what's the 8th outcome", "outcome-8"),
+        ("list_building_blocks", "building block five", "building-block-5"),
+        ("ask_plan", "what does flourish say about identity", "individual"),
+        ("choose_area", "what does norfolk say about feeling safe", "safe-and-secure"),
+    ],
+)
+def test_broad_questions_naming_one_item_get_that_item(answerer, intent, text, item_id):
+    assert answerer.answer(Question(intent, text)).focus == item_id
+
+
+@pytest.mark.parametrize(
+    ("intent", "text"),
+    [
+        ("list_outcomes", "what are the outcomes"),
+        ("list_impacts", "what are the 8 impacts"),
+        ("ask_plan", "what is the plan for young people"),
+        ("choose_area", "i live in norfolk"),
+    ],
+)
+def test_broad_questions_stay_broad(answerer, intent, text):
+    assert answerer.answer(Question(intent, text)).focus is None
+
+
+def test_a_kind_only_another_area_has_is_searched_there(answerer):
+    """'The learning impact' means Norfolk's impact, not Camden's learning outcome."""
+    answer = answerer.answer(Question("ask_about", "what is the learning impact"))
+    assert answer.focus == "learning" and "Norfolk" in answer.messages[0].text
