@@ -31,22 +31,23 @@ def answerer(library):
     return PlanAnswerer(library, TopicSearch(load_pipeline(), library))
 
 
-def all_plain_texts(library) -> list[str]:
+def pack_texts(library, field: str) -> list[str]:
+    """Every fact, list intro and item text of one kind ("plain" or "source_text")."""
     texts = []
     for pack in library.packs.values():
-        texts += [fact.plain for fact in pack.facts.values()]
+        texts += [getattr(fact, field) for fact in pack.facts.values()]
         for item_list in pack.lists.values():
-            texts += [item_list.intro.plain, *(item.plain for item in item_list.items)]
+            texts += [getattr(item_list.intro, field)]
+            texts += [getattr(item, field) for item in item_list.items]
     return texts
+
+
+def all_plain_texts(library) -> list[str]:
+    return pack_texts(library, "plain")
 
 
 def all_source_texts(library) -> list[str]:
-    texts = []
-    for pack in library.packs.values():
-        texts += [fact.source_text for fact in pack.facts.values()]
-        for item_list in pack.lists.values():
-            texts += [item_list.intro.source_text, *(item.source_text for item in item_list.items)]
-    return texts
+    return pack_texts(library, "source_text")
 
 
 # --- the packs --------------------------------------------------------------

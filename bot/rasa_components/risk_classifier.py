@@ -22,6 +22,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -35,7 +36,7 @@ logger = logging.getLogger(__name__)
 RISK_INTENT = "risk_signal"
 RISK_ENTITY = "risk_category"
 DEFAULT_RULES = "data/safety/risk_categories.yml"
-FALLBACK_INTENT = "nlu_fallback"
+FALLBACK_INTENT = DEFAULT_NLU_FALLBACK_INTENT_NAME
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
