@@ -100,10 +100,10 @@ class PlanAnswerer:
         """
         if question.intent not in REFINABLE_INTENTS or not question.text:
             return None
-        item = self.search.by_number(question.text, pack)
-        exact = True
-        if item is None and question.intent in TOPIC_REFINABLE_INTENTS:
-            item, exact = self.search.find(question.text, pack)
+        if question.intent in TOPIC_REFINABLE_INTENTS:
+            item, exact = self.search.find(question.text, pack)  # number first, then topic
+        else:
+            item, exact = self.search.by_number(question.text, pack), True
         return self._item_answer(pack, item, exact) if item else None
 
     # --- buttons -----------------------------------------------------------
