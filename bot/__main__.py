@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import date
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -20,6 +21,21 @@ def main(argv: list[str] | None = None) -> int:
     risk = commands.add_parser("risk", help="show what the safety detector makes of a message")
     risk.add_argument("text")
     commands.add_parser("check-data", help="validate every data file the assistant loads")
+    commands.add_parser("build-impact", help="train the impact suggester if its data changed")
+    impact = commands.add_parser("impact", help="suggest the Flourish impact of some feedback")
+    impact.add_argument("text")
+    db = commands.add_parser("db", help="feedback database schema (Alembic)")
+    db.add_argument("action", choices=["upgrade", "current"])
+    feedback = commands.add_parser("feedback", help="stored feedback")
+    feedback_commands = feedback.add_subparsers(dest="feedback_command", required=True)
+    export = feedback_commands.add_parser("export", help="write feedback as CSV or JSON")
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export.add_argument("--impact", action="append", default=[], help="a slug; repeatable")
+    export.add_argument("--area", action="append", default=[], help="an area id; repeatable")
+    export.add_argument("--since", type=_date, help="YYYY-MM-DD (UTC), inclusive")
+    export.add_argument("--until", type=_date, help="YYYY-MM-DD (UTC), exclusive")
+    export.add_argument("--flagged", action="store_true", help="only safeguarding-flagged")
+    export.add_argument("--output", help="a file to write (default: standard output)")
     args = parser.parse_args(argv)
 
     if args.command == "build-spacy":
@@ -54,6 +70,67 @@ def main(argv: list[str] | None = None) -> int:
         from bot.data_check import check_all
 
         return check_all()
+    elif args.command == "build-impact":
+        from bot.impact_classifier import ensure_classifier, model_file
+
+        ensure_classifier()
+        print(f"impact suggester: {model_file()}")
+    elif args.command == "impact":
+        from bot.impact_classifier import ensure_classifier
+
+        suggestion = ensure_classifier().suggest(args.text)
+        print(f"{suggestion.slug} {suggestion.confidence:.2f}")
+    elif args.command == "db":
+        return _db(args.action)
+    elif args.command == "feedback":
+        return _export(args)
+    return 0
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2026-01-31, got {text!r}") from None
+
+
+def _db(action: str) -> int:
+    from bot import db_migrations
+
+    if action == "upgrade":
+        print(f"feedback database at revision {db_migrations.upgrade()}")
+    else:
+        print(db_migrations.current_revision() or "(empty)")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from bot.feedback_export import export
+    from bot.feedback_store import FeedbackFilter, FeedbackStore, StoreUnavailable
+
+    try:
+        wanted = FeedbackFilter(
+            impacts=tuple(args.impact),
+            areas=tuple(args.area),
+            since=args.since,
+            until=args.until,
+            flagged=True if args.flagged else None,
+        )
+    except ValueError as error:
+        print(f"feedback export: {error}", file=sys.stderr)
+        return 2
+    try:
+        rows = FeedbackStore.from_settings().find(wanted)
+    except StoreUnavailable as error:
+        print(f"feedback export: {error}", file=sys.stderr)
+        return 1
+    text = export(rows, args.format)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        print(f"{len(rows)} records written to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
 
 

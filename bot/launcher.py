@@ -14,7 +14,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bot import PROJECT_ROOT, settings
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import PROJECT_ROOT, db_migrations, settings
 from bot.model_store import ensure_model, rasa_command
 
 
@@ -105,6 +107,15 @@ def run() -> int:
         )
         return 1
     model = ensure_model()
+    try:
+        print(f"Feedback database at revision {db_migrations.upgrade()}.", flush=True)
+    except SQLAlchemyError as error:
+        print(
+            f"Could not prepare the feedback database (DATABASE_URL): {error}. "
+            "Is the database server running?",
+            file=sys.stderr,
+        )
+        return 1
     processes = start_servers(model)
     try:
         wait_until_up(f"http://localhost:{settings.get('RASA_PORT')}/", 180, processes)

@@ -29,6 +29,11 @@ DEFAULTS: dict[str, str] = {
     "REDIS_HOST": "127.0.0.1",
     "REDIS_PORT": "6379",
     "REDIS_LOCK_DB": "1",
+    # Feedback database: any SQLAlchemy URL; PostgreSQL in production.
+    "DATABASE_URL": f"sqlite:///{PROJECT_ROOT / 'var' / 'feedback.db'}",
+    # Secret salt for hashing conversation ids in feedback records. Unset: a random
+    # salt is created once in var/feedback-salt (keep that file with the database).
+    "FEEDBACK_HASH_SALT": "",
     # Whose plan "the plan" means when a young person names no area (a content pack id).
     "DEFAULT_AREA": "camden",
     # Where trained models are kept.

@@ -31,5 +31,7 @@ fi
 
 # The offline spaCy pipeline (blank English + lookup lemmatizer); skipped when current.
 TF_CPP_MIN_LOG_LEVEL=3 "$VENV/bin/python" -m bot build-spacy
+# The impact suggester for feedback; retrained only when its data changed.
+TF_CPP_MIN_LOG_LEVEL=3 "$VENV/bin/python" -m bot build-impact
 mkdir -p var models
 echo "setup: ready"

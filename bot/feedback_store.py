@@ -1,0 +1,217 @@
+"""Saves and reads feedback: the only way a record reaches the database.
+
+Every guarantee about stored feedback lives here, so no caller can skip one:
+- the text is scrubbed of personal details before it is written;
+- the conversation id is replaced by a salted HMAC, never stored raw;
+- a save either commits or raises :class:`StoreUnavailable`, so the assistant only
+  says "saved" after a commit;
+- saving the same record id twice stores it once (a retried action is harmless).
+
+One SQLAlchemy session per unit of work, as in SQLAlchemy's ORM quickstart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+from typing import Iterator, Mapping
+
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.engine.url import make_url
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import PROJECT_ROOT, settings
+from bot.feedback_records import AGE_BANDS, IMPACT_CHOICES, Feedback, utc_now
+from bot.flourish import IMPACT_SLUGS
+from bot.personal_data import scrub
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT_CHARACTERS = 2000
+SALT_FILE = PROJECT_ROOT / "var" / "feedback-salt"
+
+
+class StoreUnavailable(RuntimeError):
+    """The database could not be reached, or it refused the write."""
+
+
+@dataclass(frozen=True)
+class NewFeedback:
+    """What the conversation collected, before scrubbing and hashing."""
+
+    id: str
+    conversation_id: str
+    text: str
+    impact: str
+    impact_choice: str
+    suggested_impact: str | None = None
+    suggestion_confidence: float | None = None
+    rating: int | None = None
+    age_band: str | None = None
+    area: str | None = None
+    safeguarding_flag: bool = False
+
+    def __post_init__(self) -> None:
+        if self.impact not in IMPACT_SLUGS:
+            raise ValueError(f"unknown impact {self.impact!r}")
+        if self.impact_choice not in IMPACT_CHOICES:
+            raise ValueError(f"unknown impact choice {self.impact_choice!r}")
+        if self.rating is not None and not 1 <= self.rating <= 5:
+            raise ValueError(f"rating must be 1 to 5, got {self.rating}")
+        if self.age_band is not None and self.age_band not in AGE_BANDS:
+            raise ValueError(f"unknown age band {self.age_band!r}")
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    id: str
+    created: bool  # False when the same id was already saved (a retry)
+
+
+@dataclass(frozen=True)
+class FeedbackFilter:
+    impacts: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    flagged: bool | None = None
+
+    def __post_init__(self) -> None:
+        unknown = [slug for slug in self.impacts if slug not in IMPACT_SLUGS]
+        if unknown:
+            raise ValueError(
+                f"unknown impact {', '.join(unknown)}; use one of {', '.join(IMPACT_SLUGS)}"
+            )
+
+
+def as_utc_start(day: date | datetime) -> datetime:
+    """A date filter means from the start of that day, UTC."""
+    if isinstance(day, datetime):
+        return day if day.tzinfo else day.replace(tzinfo=timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def load_salt(env: Mapping[str, str] | None = None, salt_file: Path = SALT_FILE) -> bytes:
+    """The secret salt: from ``FEEDBACK_HASH_SALT``, else a random one kept in a file."""
+    configured = settings.get("FEEDBACK_HASH_SALT", env)
+    if configured:
+        return configured.encode("utf-8")
+    if not salt_file.exists():
+        salt_file.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(salt_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return salt_file.read_text().strip().encode("utf-8")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine that fails fast when the server is down instead of hanging a chat."""
+    parsed = make_url(url)
+    connect_args: dict[str, object] = {}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        connect_args["timeout"] = 5
+    elif parsed.get_backend_name() == "postgresql":
+        connect_args["connect_timeout"] = 5
+    return create_engine(url, future=True, pool_pre_ping=True, connect_args=connect_args)
+
+
+class FeedbackStore:
+    def __init__(self, url: str, salt: bytes) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
+        self._salt = salt
+
+    @classmethod
+    def from_settings(cls, env: Mapping[str, str] | None = None) -> FeedbackStore:
+        return cls(settings.get("DATABASE_URL", env), load_salt(env))
+
+    def conversation_hash(self, conversation_id: str) -> str:
+        return hmac.new(self._salt, conversation_id.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def save(self, new: NewFeedback) -> SaveOutcome:
+        """Commit one record, or raise :class:`StoreUnavailable`; idempotent per id."""
+        row = Feedback(
+            id=new.id,
+            created_at=utc_now(),
+            area=new.area,
+            impact=new.impact,
+            impact_choice=new.impact_choice,
+            suggested_impact=new.suggested_impact,
+            suggestion_confidence=new.suggestion_confidence,
+            text=scrub(new.text[:MAX_TEXT_CHARACTERS]).text,
+            rating=new.rating,
+            age_band=new.age_band,
+            conversation_hash=self.conversation_hash(new.conversation_id),
+            safeguarding_flag=new.safeguarding_flag,
+            review_status="new",
+        )
+        try:
+            with self.sessions() as session:
+                if session.get(Feedback, new.id) is not None:
+                    return SaveOutcome(new.id, created=False)
+                session.add(row)
+                session.commit()
+                return SaveOutcome(new.id, created=True)
+        except IntegrityError:
+            # Two saves of one id raced; the other one committed it.
+            if self._exists(new.id):
+                return SaveOutcome(new.id, created=False)
+            logger.exception("Feedback %s was refused by the database", new.id)
+            raise StoreUnavailable("the database refused the feedback record") from None
+        except SQLAlchemyError as error:
+            logger.error("Could not save feedback %s: %s", new.id, error)
+            raise StoreUnavailable("the feedback database is not available") from error
+
+    def _exists(self, record_id: str) -> bool:
+        try:
+            with self.sessions() as session:
+                return session.get(Feedback, record_id) is not None
+        except SQLAlchemyError:
+            return False
+
+    def find(self, wanted: FeedbackFilter | None = None) -> list[Feedback]:
+        """Records matching the filter, newest first."""
+        return list(self.iter_find(wanted or FeedbackFilter()))
+
+    def iter_find(self, wanted: FeedbackFilter) -> Iterator[Feedback]:
+        query = select(Feedback).order_by(Feedback.created_at.desc(), Feedback.id)
+        if wanted.impacts:
+            query = query.where(Feedback.impact.in_(wanted.impacts))
+        if wanted.areas:
+            query = query.where(Feedback.area.in_(wanted.areas))
+        if wanted.since:
+            query = query.where(Feedback.created_at >= as_utc_start(wanted.since))
+        if wanted.until:
+            query = query.where(Feedback.created_at < as_utc_start(wanted.until))
+        if wanted.flagged is not None:
+            query = query.where(Feedback.safeguarding_flag.is_(wanted.flagged))
+        try:
+            with self.sessions() as session:
+                yield from session.scalars(query).all()
+        except SQLAlchemyError as error:
+            raise StoreUnavailable("the feedback database is not available") from error
+
+    def count(self) -> int:
+        try:
+            with self.sessions() as session:
+                return session.scalar(select(func.count()).select_from(Feedback)) or 0
+        except SQLAlchemyError as error:
+            raise StoreUnavailable("the feedback database is not available") from error
+
+    def session(self) -> Session:
+        """A session for callers that need more than save and find (the staff pages)."""
+        return self.sessions()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
