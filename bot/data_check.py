@@ -7,12 +7,17 @@ import sys
 from bot.content import load_library
 from bot.crisis import load_rules
 from bot.data_files import DataFileError
+from bot.feedback_flow import load_feedback_wording
+from bot.impact_classifier import load_examples, load_words
 from bot.intent_labels import load_wording
 
 LOADERS = {
     "safety rules": load_rules,
     "fallback wording": load_wording,
     "content packs": load_library,
+    "feedback wording": load_feedback_wording,
+    "impact examples": load_examples,
+    "impact words": load_words,
 }
 
 

@@ -100,10 +100,9 @@ class PlanAnswerer:
         """
         if question.intent not in REFINABLE_INTENTS or not question.text:
             return None
-        if question.intent in TOPIC_REFINABLE_INTENTS:
-            item, exact = self.search.find(question.text, pack)  # number first, then topic
-        else:
-            item, exact = self.search.by_number(question.text, pack), True
+        item, exact = self.search.find(question.text, pack)  # number first, then topic
+        if question.intent not in TOPIC_REFINABLE_INTENTS and not exact:
+            return None  # a list question only narrows to an item it names exactly
         return self._item_answer(pack, item, exact) if item else None
 
     # --- buttons -----------------------------------------------------------

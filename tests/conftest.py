@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -70,11 +71,24 @@ def trained_model() -> Path:
     return ensure_model(quiet=True)
 
 
+TEST_SALT = "test-salt-not-secret"
+
+
 @pytest.fixture(scope="session")
-def action_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def feedback_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated SQLite feedback database shared by the session's action server."""
+    from bot.db_migrations import upgrade
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('feedback') / 'feedback.db'}"
+    upgrade(url)
+    return url
+
+
+@contextmanager
+def running_action_server(folder: Path, env: dict[str, str]) -> Iterator[str]:
     """A real rasa-sdk action server running our actions; yields its webhook URL."""
     port = free_port()
-    log = tmp_path_factory.mktemp("actions") / "actions.log"
+    log = folder / "actions.log"
     with open(log, "w") as out:
         process = subprocess.Popen(
             [
@@ -89,15 +103,23 @@ def action_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 str(port),
             ],
             cwd=PROJECT_ROOT,
-            env=settings.process_environment(),
+            env=settings.process_environment({**os.environ, **env}),
             stdout=out,
             stderr=subprocess.STDOUT,
         )
     try:
-        wait_for(f"http://127.0.0.1:{port}/health", process, 90, log)
+        wait_for(f"http://127.0.0.1:{port}/health", process, 120, log)
         yield f"http://127.0.0.1:{port}/webhook"
     finally:
         stop(process)
+
+
+@pytest.fixture(scope="session")
+def action_server(tmp_path_factory: pytest.TempPathFactory, feedback_db_url: str) -> Iterator[str]:
+    """The session's action server, saving feedback to ``feedback_db_url``."""
+    env = {"DATABASE_URL": feedback_db_url, "FEEDBACK_HASH_SALT": TEST_SALT}
+    with running_action_server(tmp_path_factory.mktemp("actions"), env) as url:
+        yield url
 
 
 @dataclass
@@ -138,6 +160,25 @@ def chat(trained_model: Path, action_server: str) -> Iterator[Chat]:
     agent = Agent.load(str(trained_model), action_endpoint=EndpointConfig(action_server))
     yield Chat(agent, loop)
     loop.close()
+
+
+@pytest.fixture(scope="session")
+def chat_with_database_down(
+    trained_model: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Chat]:
+    """The real model with an action server whose feedback database is unreachable."""
+    from rasa.core.agent import Agent
+    from rasa.utils.endpoints import EndpointConfig
+
+    env = {
+        "DATABASE_URL": f"postgresql://postgres@127.0.0.1:{free_port()}/nothing",
+        "FEEDBACK_HASH_SALT": TEST_SALT,
+    }
+    with running_action_server(tmp_path_factory.mktemp("actions-down"), env) as url:
+        loop = asyncio.new_event_loop()
+        agent = Agent.load(str(trained_model), action_endpoint=EndpointConfig(url))
+        yield Chat(agent, loop)
+        loop.close()
 
 
 @pytest.fixture(scope="session")

@@ -264,6 +264,7 @@ def test_a_named_area_wins_over_the_remembered_one(answerer):
         ("list_impacts", "impact 4 in norfolk", "understood"),
         ("list_outcomes", "what's the 8th outcome", "outcome-8"),
         ("list_building_blocks", "building block five", "building-block-5"),
+        ("list_outcomes", "what is focusing on the family", "building-block-5"),
         ("ask_plan", "what does flourish say about identity", "individual"),
         ("choose_area", "what does norfolk say about feeling safe", "safe-and-secure"),
     ],
@@ -277,6 +278,7 @@ def test_broad_questions_naming_one_item_get_that_item(answerer, intent, text, i
     [
         ("list_outcomes", "what are the outcomes"),
         ("list_impacts", "what are the 8 impacts"),
+        ("list_outcomes", "which outcomes are about being healthy"),
         ("ask_plan", "what is the plan for young people"),
         ("choose_area", "i live in norfolk"),
     ],

@@ -40,7 +40,7 @@ def test_privacy_notice_only_on_the_first_turn(chat):
         ("what do they call you", "don't have a name"),
         ("what's the council's plan for teenagers", "plan for its children and young people"),
         ("where can i find some help", "Childline"),
-        ("i want to give my feedback", "Thank you for wanting to tell us"),
+        ("i want to give my feedback", "Tell me in your own words"),
     ],
 )
 def test_everyday_intents(chat, message, expected):

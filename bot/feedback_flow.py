@@ -1,0 +1,440 @@
+"""The feedback conversation without Rasa: questions, buttons and reading answers.
+
+The Rasa form (``actions/feedback_actions.py``) asks for six slots in order; this
+module decides what each question says and what an answer means. Buttons send
+intent payloads (``/inform{"choice": ...}``, ``/skip``, ``/affirm``…) so a tap
+never depends on the NLU model; typed answers are read from the text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from bot import project_path
+from bot.data_files import DataFileError, load_yaml, require
+from bot.feedback_records import AGE_BANDS
+from bot.feedback_store import NewFeedback
+from bot.flourish import IMPACT_SLUGS
+
+WORDING_FILE = Path("data/feedback/wording.yml")
+
+SLOTS: tuple[str, ...] = (
+    "feedback_text",
+    "feedback_impact",
+    "feedback_rating",
+    "feedback_age_band",
+    "feedback_area",
+    "feedback_consent",
+)
+# Slots the form fills on the way, cleared with the others when feedback ends.
+HELPER_SLOTS: tuple[str, ...] = (
+    "feedback_suggestion",
+    "feedback_confidence",
+    "feedback_impact_choice",
+)
+# Namespace for record ids (uuid5), fixed so retries map to the same id.
+RECORD_NAMESPACE = uuid.UUID("6f1c3a52-3c55-4d0b-9a8e-7f4f1f0c2b11")
+SKIP = "skip"
+STOPPED = "stopped"  # feedback_consent when they left at the first question
+OTHER_AREA = "other"
+CONFIDENT = 0.35  # below this the suggestion is offered as a choice, not a guess
+MIN_TEXT_CHARACTERS = 3
+MAX_TEXT_CHARACTERS = 2000
+PREVIEW_CHARACTERS = 240
+
+QUESTION_KEYS = (
+    "feedback_text",
+    "feedback_impact_confident",
+    "feedback_impact_unsure",
+    "feedback_rating",
+    "feedback_age_band",
+    "feedback_area",
+    "feedback_consent",
+)
+BUTTON_KEYS = (
+    "confirm_impact",
+    "skip",
+    "rating_low",
+    "rating_high",
+    "other_area",
+    "consent_yes",
+    "consent_change",
+    "consent_no",
+    "try_again",
+    "no_thanks",
+    "resume_yes",
+    "resume_no",
+    "give_feedback",
+)
+REPLY_KEYS = (
+    "saved",
+    "already_saved",
+    "not_saved_consent",
+    "save_failed",
+    "nothing_to_save",
+    "stopped",
+    "stopped_nothing",
+    "resume_offer",
+)
+
+YES = re.compile(r"^(y|yes|yeah|yep|yup|ye|ya|sure|ok|okay|correct|right|that'?s right)\b")
+NO = re.compile(r"^(n|no|nope|nah|don'?t|do not)\b")
+SKIP_WORDS = re.compile(r"\b(skip|pass|rather not|prefer not|don'?t want to say|no comment)\b")
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+# A whole message that only means "stop" (or "bye"), as opposed to feedback that
+# happens to contain the word ("i want the bullying to stop").
+LEAVING_COMMAND = re.compile(
+    r"^(please |ok |okay )?(stop( it| this| now)?|cancel( it| this| that)?|quit|exit|"
+    r"end( this| it)?|forget (it|this|that)|never ?mind|leave it|bye|bye bye|goodbye|"
+    r"see ya|i'?ve changed my mind|i changed my mind|no thanks|not now|"
+    r"i don'?t want to( do this)?( any ?more)?|i want to stop)( please| thanks)?[.!]*$"
+)
+LEAVING_INTENTS = frozenset({"stop", "goodbye"})
+SHORT_COMMAND_WORDS = 4
+PARENT_WORDS = re.compile(r"\b(parent|carer|mum|mom|dad|guardian|foster carer|grandparent)\b")
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"title": self.title, "payload": self.payload}
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+    def button_dicts(self) -> list[dict[str, str]]:
+        return [button.as_dict() for button in self.buttons]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the person said, as the latest message arrived from Rasa."""
+
+    text: str
+    intent: str = ""
+    choice: str | None = None  # the "choice" entity a button carries
+
+    @classmethod
+    def from_message(cls, message: Mapping[str, Any]) -> Answer:
+        entities = message.get("entities") or []
+        choice = next((e.get("value") for e in entities if e.get("entity") == "choice"), None)
+        return cls(
+            text=(message.get("text") or "").strip(),
+            intent=((message.get("intent") or {}).get("name") or ""),
+            choice=str(choice) if choice is not None else None,
+        )
+
+    @property
+    def typed(self) -> str:
+        """The text, lower-cased, unless it is a button payload."""
+        return "" if self.text.startswith("/") else " ".join(self.text.lower().split())
+
+    @property
+    def skipped(self) -> bool:
+        return self.intent == "skip" or self.choice == SKIP or bool(SKIP_WORDS.search(self.typed))
+
+
+def choice_payload(value: str) -> str:
+    return "/inform" + json.dumps({"choice": value})
+
+
+@dataclass(frozen=True)
+class FeedbackWording:
+    impacts: Mapping[str, str]
+    questions: Mapping[str, str]
+    buttons: Mapping[str, str]
+    age_bands: Mapping[str, str]
+    retry: Mapping[str, str]
+    replies: Mapping[str, str]
+
+    def impact_label(self, slug: str | None) -> str:
+        return self.impacts.get(slug or "", slug or "")
+
+
+def load_feedback_wording(path: Path | None = None) -> FeedbackWording:
+    """Load and check ``data/feedback/wording.yml``; errors name the file and field."""
+    path = project_path(path or WORDING_FILE)
+    data = load_yaml(path)
+
+    def strings(section: str, keys: Sequence[str], within: Any = None, where: str = "") -> dict:
+        mapping = require(within if within is not None else data, section, dict, path, where)
+        field = f"{where}.{section}" if where else section
+        return {key: require(mapping, key, str, path, field) for key in keys}
+
+    wording = FeedbackWording(
+        impacts=strings("impacts", IMPACT_SLUGS),
+        questions=strings("questions", QUESTION_KEYS),
+        buttons=strings("buttons", BUTTON_KEYS),
+        age_bands=strings("age_bands", AGE_BANDS, data.get("buttons"), "buttons"),
+        retry=strings("retry", SLOTS),
+        replies=strings("replies", REPLY_KEYS),
+    )
+    _check_placeholders(wording, path)
+    return wording
+
+
+def _check_placeholders(wording: FeedbackWording, path: Path) -> None:
+    needed = {
+        "questions.feedback_impact_confident": (wording.questions, "{impact}"),
+        "questions.feedback_consent": (wording.questions, "{impact}"),
+        "buttons.confirm_impact": (wording.buttons, "{impact}"),
+        "replies.saved": (wording.replies, "{impact}"),
+    }
+    for field, (section, placeholder) in needed.items():
+        if placeholder not in section[field.split(".", 1)[1]]:
+            raise DataFileError(path, field, f"must contain {placeholder}")
+
+
+class FeedbackFlow:
+    """Questions and answer-reading for the feedback form; no Rasa, no database."""
+
+    def __init__(self, wording: FeedbackWording, areas: Mapping[str, str]) -> None:
+        self.wording = wording
+        self.areas = dict(areas)  # area id -> display name
+
+    # Questions -----------------------------------------------------------------
+
+    def question(self, slot: str, slots: Mapping[str, Any]) -> Message:
+        w = self.wording
+        skip = Button(w.buttons["skip"], "/skip")
+        if slot == "feedback_text":
+            return Message(w.questions["feedback_text"])
+        if slot == "feedback_impact":
+            return self._impact_question(slots.get("feedback_suggestion"), slots)
+        if slot == "feedback_rating":
+            titles = [w.buttons["rating_low"], "2", "3", "4", w.buttons["rating_high"]]
+            buttons = [Button(t, choice_payload(str(n))) for n, t in enumerate(titles, start=1)]
+            return Message(w.questions["feedback_rating"], (*buttons, skip))
+        if slot == "feedback_age_band":
+            buttons = [Button(w.age_bands[band], choice_payload(band)) for band in AGE_BANDS]
+            return Message(w.questions["feedback_age_band"], (*buttons, skip))
+        if slot == "feedback_area":
+            buttons = [Button(name, choice_payload(area)) for area, name in self.areas.items()]
+            other = Button(w.buttons["other_area"], choice_payload(OTHER_AREA))
+            return Message(w.questions["feedback_area"], (*buttons, other, skip))
+        if slot == "feedback_consent":
+            text = w.questions["feedback_consent"].format(
+                text=preview(slots.get("feedback_text") or ""),
+                impact=w.impact_label(slots.get("feedback_impact")),
+            )
+            return Message(
+                text,
+                (
+                    Button(w.buttons["consent_yes"], "/affirm"),
+                    Button(w.buttons["consent_change"], choice_payload("change")),
+                    Button(w.buttons["consent_no"], "/deny"),
+                ),
+            )
+        raise KeyError(slot)
+
+    def _impact_question(self, suggestion: str | None, slots: Mapping[str, Any]) -> Message:
+        w = self.wording
+        confidence = float(slots.get("feedback_confidence") or 0.0)
+        ordered = [suggestion] if suggestion in IMPACT_SLUGS else []
+        ordered += [slug for slug in IMPACT_SLUGS if slug not in ordered]
+        buttons = [Button(w.impacts[slug], choice_payload(slug)) for slug in ordered]
+        if suggestion in IMPACT_SLUGS and confidence >= CONFIDENT:
+            label = w.impacts[suggestion]
+            buttons[0] = Button(w.buttons["confirm_impact"].format(impact=label), "/affirm")
+            text = w.questions["feedback_impact_confident"].format(impact=label)
+        else:
+            text = w.questions["feedback_impact_unsure"]
+        return Message(text, tuple(buttons))
+
+    def retry(self, slot: str) -> str:
+        return self.wording.retry[slot]
+
+    # Reading answers -----------------------------------------------------------
+
+    def is_leaving(self, answer: Answer) -> bool:
+        """Whether a reply to "what happened?" means stop rather than being feedback.
+
+        That question takes any text, so the intent alone cannot decide: the model
+        may file "i want the bullying to stop" under ``stop``. Only a short message
+        with a leaving intent, or a bare "stop"-like command, counts as leaving.
+        """
+        typed = answer.typed.rstrip(".! ")
+        if LEAVING_COMMAND.match(typed):
+            return True
+        return answer.intent in LEAVING_INTENTS and len(typed.split()) <= SHORT_COMMAND_WORDS
+
+    def read_text(self, answer: Answer) -> str | None:
+        if answer.text.startswith("/"):
+            return None  # a button from an earlier message, not feedback
+        if answer.skipped and len(answer.typed.split()) <= SHORT_COMMAND_WORDS:
+            return None  # "skip": this step is the one that cannot be skipped
+        text = " ".join(answer.text.split())
+        if len(text) < MIN_TEXT_CHARACTERS or not any(ch.isalpha() for ch in text):
+            return None
+        return text[:MAX_TEXT_CHARACTERS]
+
+    def read_impact(self, answer: Answer, suggestion: str | None) -> tuple[str, str] | None:
+        """The chosen slug and how it was chosen, or None if unclear."""
+        slug: str | None = None
+        if answer.choice in IMPACT_SLUGS:
+            slug = answer.choice
+        elif answer.intent == "affirm" or YES.match(answer.typed):
+            slug = suggestion if suggestion in IMPACT_SLUGS else None
+        else:
+            slug = self._impact_named_in(answer.typed)
+        if slug is None:
+            return None
+        how = "suggested-confirmed" if slug == suggestion else "changed-by-user"
+        return slug, how
+
+    def _impact_named_in(self, typed: str) -> str | None:
+        if not typed:
+            return None
+        for slug, label in self.wording.impacts.items():
+            if typed in (slug, label.lower()) or label.lower() in typed:
+                return slug
+        return None
+
+    def read_rating(self, answer: Answer) -> str | None:
+        if answer.skipped:
+            return SKIP
+        if answer.choice and answer.choice.isdigit():
+            number = int(answer.choice)
+        else:
+            found = re.search(r"\b([1-5])\b|\b(one|two|three|four|five)\b", answer.typed)
+            if not found:
+                return None
+            number = int(found.group(1)) if found.group(1) else NUMBER_WORDS[found.group(2)]
+        return str(number) if 1 <= number <= 5 else None
+
+    def read_age_band(self, answer: Answer) -> str | None:
+        if answer.skipped:
+            return SKIP
+        if answer.choice in AGE_BANDS:
+            return answer.choice
+        typed = answer.typed
+        if PARENT_WORDS.search(typed):
+            return "parent-carer"
+        for band, label in self.wording.age_bands.items():
+            if typed == label.lower():
+                return band
+        if "under 11" in typed or "under eleven" in typed:
+            return "under-11"
+        found = re.search(r"\b(\d{1,2})\b", typed)
+        if not found:
+            return None
+        age = int(found.group(1))
+        for band, (low, high) in {
+            "under-11": (0, 10),
+            "11-15": (11, 15),
+            "16-18": (16, 18),
+            "19-25": (19, 25),
+        }.items():
+            if low <= age <= high:
+                return band
+        return None
+
+    def read_area(self, answer: Answer) -> str | None:
+        if answer.skipped:
+            return SKIP
+        if answer.choice in self.areas or answer.choice == OTHER_AREA:
+            return answer.choice
+        typed = answer.typed
+        for area, name in self.areas.items():
+            if area in typed or name.lower() in typed:
+                return area
+        if typed and re.search(r"\b(somewhere else|elsewhere|other|neither|none)\b", typed):
+            return OTHER_AREA
+        return None
+
+    def read_consent(self, answer: Answer) -> str | None:
+        if answer.choice == "change":
+            return "change"
+        if answer.intent == "affirm" or YES.match(answer.typed):
+            return "yes"
+        if answer.intent == "deny" or NO.match(answer.typed):
+            return "no"
+        return None
+
+
+def preview(text: str) -> str:
+    """The scrubbed text as it would be stored, shortened for the question."""
+    from bot.personal_data import scrub
+
+    scrubbed = scrub(text).text
+    if len(scrubbed) <= PREVIEW_CHARACTERS:
+        return scrubbed
+    return scrubbed[: PREVIEW_CHARACTERS - 1].rstrip() + "…"
+
+
+def optional_value(value: Any) -> str | None:
+    """A slot value with "skip" and "other" meaning nothing to store."""
+    if value in (None, "", SKIP, OTHER_AREA):
+        return None
+    return str(value)
+
+
+def pending_feedback(slots: Mapping[str, Any]) -> bool:
+    """Whether the person has started feedback that is neither saved nor stopped."""
+    return bool(slots.get("feedback_text"))
+
+
+def record_id(conversation_id: str, events: Sequence[Mapping[str, Any]]) -> str:
+    """One id per run of the form, the same however often the save is retried.
+
+    Derived from the conversation and the time the form was last activated, so a
+    retried action (or "try again" after an outage) finds the record it already
+    wrote instead of writing a second one.
+    """
+    started = next(
+        (
+            event.get("timestamp")
+            for event in reversed(events)
+            if event.get("event") == "active_loop" and event.get("name") == "feedback_form"
+        ),
+        None,
+    )
+    return str(uuid.uuid5(RECORD_NAMESPACE, f"{conversation_id}|{started}"))
+
+
+def risk_in_session(events: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether any message since the session started set off the safety net."""
+    for event in reversed(events):
+        if event.get("event") == "session_started":
+            return False
+        if event.get("event") == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if intent == "risk_signal":
+                return True
+    return False
+
+
+def build_record(
+    conversation_id: str,
+    slots: Mapping[str, Any],
+    events: Sequence[Mapping[str, Any]],
+    detector: Any,
+) -> NewFeedback:
+    """The record to store from the form's slots (the store scrubs and hashes it)."""
+    text = str(slots.get("feedback_text") or "")
+    rating = optional_value(slots.get("feedback_rating"))
+    confidence = slots.get("feedback_confidence")
+    return NewFeedback(
+        id=record_id(conversation_id, events),
+        conversation_id=conversation_id,
+        text=text,
+        impact=str(slots.get("feedback_impact")),
+        impact_choice=str(slots.get("feedback_impact_choice") or "changed-by-user"),
+        suggested_impact=optional_value(slots.get("feedback_suggestion")),
+        suggestion_confidence=float(confidence) if confidence is not None else None,
+        rating=int(rating) if rating else None,
+        age_band=optional_value(slots.get("feedback_age_band")),
+        area=optional_value(slots.get("feedback_area")),
+        safeguarding_flag=detector.detect(text) is not None or risk_in_session(events),
+    )
