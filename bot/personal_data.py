@@ -103,6 +103,27 @@ RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
 )
 
 
+# "I'm Tia" gives a name; "I'm Sorry", "I'm Muslim" do not. Words people often
+# capitalise after "I'm" that are not names; anything else capitalised is taken
+# as a name (losing a word is cheaper than keeping a child's name).
+NOT_NAMES = frozenset(
+    """a an the not so just really very too also still always never only in at on from
+    here there home back out off sorry ok okay fine good great happy sad angry tired
+    worried scared lonely bored stressed anxious confused upset glad feeling going
+    trying getting being doing having looking thinking sure afraid done new young old
+    english british welsh scottish irish muslim christian jewish hindu sikh buddhist
+    black white asian mixed gay lesbian bi bisexual trans straight queer nonbinary
+    autistic disabled deaf blind dyslexic year age""".split()
+)
+I_AM_NAME = re.compile(r"\b(?P<lead>[Ii]\s?'?m|[Ii] am)\s+(?P<name>[A-Z][A-Za-z'-]+)\b")
+
+
+def _replace_i_am_name(match: re.Match[str]) -> str:
+    if match.group("name").lower() in NOT_NAMES:
+        return match.group(0)
+    return f"{match.group('lead')} [name]"
+
+
 @dataclass(frozen=True)
 class ScrubResult:
     text: str
@@ -120,4 +141,7 @@ def scrub(text: str) -> ScrubResult:
         text, count = pattern.subn(replacement, text)
         if count and kind not in removed:
             removed.append(kind)
-    return ScrubResult(text=text, removed=tuple(removed))
+    named = I_AM_NAME.sub(_replace_i_am_name, text)
+    if named != text and "name" not in removed:
+        removed.append("name")
+    return ScrubResult(text=named, removed=tuple(removed))

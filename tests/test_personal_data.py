@@ -14,6 +14,8 @@ from bot.personal_data import scrub
         ("hi my names tia-rose smith", "hi my names", "tia-rose", "[name]"),
         ("i'm called Ola, I hate school", "I hate school", "Ola", "[name]"),
         ("call me Sam please", "please", "Sam", "[name]"),
+        ("I'm Tia, my social worker never listens", "my social worker", "Tia", "[name]"),
+        ("hi im Kacper and school is hard", "school is hard", "Kacper", "[name]"),
         ("Mr Hughes never listens to me", "never listens", "Hughes", "[name]"),
         ("my friend called Priya Shah helps", "helps", "Priya", "[name]"),
         ("text me on 07700 900123 ok", "text me on", "900123", "[phone]"),
@@ -45,6 +47,9 @@ def test_each_kind_of_detail_is_replaced(text, kept, gone, placeholder):
     [
         "nobody at school listens to me",
         "I am 15 and I feel invisible",
+        "I'm Muslim and people stare at me",
+        "I'm Sorry but nobody listens",
+        "i'm sad all the time",
         "this is really hard for me",
         "Childline on 0800 1111 helped",  # a helpline is not personal data
         "i scored 5 out of 10",
