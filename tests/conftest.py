@@ -163,6 +163,43 @@ def chat(trained_model: Path, action_server: str) -> Iterator[Chat]:
 
 
 @pytest.fixture(scope="session")
+def postgres_feedback_url(postgres_url: str) -> Iterator[str]:
+    """A migrated feedback database in a private schema of the PostgreSQL server."""
+    from sqlalchemy import create_engine, text
+
+    from bot.db_migrations import upgrade
+
+    schema = f"feedback_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(postgres_url, future=True)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{postgres_url}?options=-csearch_path%3D{schema}"
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def chat_on_postgres(
+    trained_model: Path, tmp_path_factory: pytest.TempPathFactory, postgres_feedback_url: str
+) -> Iterator[Chat]:
+    """The real model with an action server saving feedback to PostgreSQL."""
+    from rasa.core.agent import Agent
+    from rasa.utils.endpoints import EndpointConfig
+
+    env = {"DATABASE_URL": postgres_feedback_url, "FEEDBACK_HASH_SALT": TEST_SALT}
+    with running_action_server(tmp_path_factory.mktemp("actions-pg"), env) as url:
+        loop = asyncio.new_event_loop()
+        agent = Agent.load(str(trained_model), action_endpoint=EndpointConfig(url))
+        yield Chat(agent, loop)
+        loop.close()
+
+
+@pytest.fixture(scope="session")
 def chat_with_database_down(
     trained_model: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Chat]:

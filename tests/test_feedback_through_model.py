@@ -73,6 +73,20 @@ def test_whole_flow_with_the_suggestion_confirmed(chat, store):
     assert chat.tracker(say.sender).active_loop_name is None
 
 
+def test_the_same_flow_saves_to_postgresql(chat_on_postgres, postgres_feedback_url):
+    say = chat_on_postgres.conversation()
+    say("i want to give feedback")
+    say("I'm Tia and the bus to my college is always late so i miss lessons")
+    replies = answer_all(say, (choice("learning"), choice("2"), choice("16-18"), "/skip"))
+    assert "Can we save it" in texts(replies)
+    assert "is saved" in texts(say("/affirm"))
+    store = FeedbackStore(postgres_feedback_url, TEST_SALT.encode())
+    [record] = records_for(store, say.sender)
+    store.dispose()
+    assert (record.impact, record.rating, record.age_band) == ("learning", 2, "16-18")
+    assert "Tia" not in record.text and record.created_at.tzinfo is not None
+
+
 def test_changing_the_impact_and_skipping_the_optional_steps(chat, store):
     say = chat.conversation()
     say("can i leave feedback")
