@@ -36,6 +36,8 @@ test: lint validate pytest
 
 bench: setup
 	$(PY) bench/detector.py
+	$(PY) bench/impact_eval.py
+	$(PY) bench/feedback_store.py
 	@echo "Latency: start the assistant (make run), then: $(PY) bench/latency.py --concurrency 1 20"
 
 clean:
