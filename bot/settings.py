@@ -34,6 +34,8 @@ DEFAULTS: dict[str, str] = {
     # Secret salt for hashing conversation ids in feedback records. Unset: a random
     # salt is created once in var/feedback-salt (keep that file with the database).
     "FEEDBACK_HASH_SALT": "",
+    # Services directory: an Open Referral UK API base URL; unset uses data/services/.
+    "SERVICES_API_URL": "",
     # Whose plan "the plan" means when a young person names no area (a content pack id).
     "DEFAULT_AREA": "camden",
     # Where trained models are kept.
