@@ -10,6 +10,8 @@ from bot.data_files import DataFileError
 from bot.feedback_flow import load_feedback_wording
 from bot.impact_classifier import load_examples, load_words
 from bot.intent_labels import load_wording
+from bot.services_directory import load_directory, load_needs
+from bot.support_finder import load_support_wording
 
 LOADERS = {
     "safety rules": load_rules,
@@ -18,6 +20,9 @@ LOADERS = {
     "feedback wording": load_feedback_wording,
     "impact examples": load_examples,
     "impact words": load_words,
+    "service needs": load_needs,
+    "services directory": lambda: load_directory(known_areas=tuple(load_library().packs)),
+    "support wording": load_support_wording,
 }
 
 

@@ -8,7 +8,6 @@ never depends on the NLU model; typed answers are read from the text.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from bot import project_path
+from bot.chat_messages import Button, Message, choice_payload
 from bot.data_files import DataFileError, load_yaml, require
 from bot.feedback_records import AGE_BANDS
 from bot.feedback_store import NewFeedback
@@ -100,24 +100,6 @@ PARENT_WORDS = re.compile(r"\b(parent|carer|mum|mom|dad|guardian|foster carer|gr
 
 
 @dataclass(frozen=True)
-class Button:
-    title: str
-    payload: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"title": self.title, "payload": self.payload}
-
-
-@dataclass(frozen=True)
-class Message:
-    text: str
-    buttons: tuple[Button, ...] = ()
-
-    def button_dicts(self) -> list[dict[str, str]]:
-        return [button.as_dict() for button in self.buttons]
-
-
-@dataclass(frozen=True)
 class Answer:
     """What the person said, as the latest message arrived from Rasa."""
 
@@ -143,10 +125,6 @@ class Answer:
     @property
     def skipped(self) -> bool:
         return self.intent == "skip" or self.choice == SKIP or bool(SKIP_WORDS.search(self.typed))
-
-
-def choice_payload(value: str) -> str:
-    return "/inform" + json.dumps({"choice": value})
 
 
 @dataclass(frozen=True)

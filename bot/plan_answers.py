@@ -8,6 +8,7 @@ can check that nothing is quoted that is not in a pack.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot.content import ContentLibrary, ContentPack, Item, ItemList
@@ -29,6 +30,8 @@ PLAN_INTENTS = frozenset(
 
 
 # Broad intents whose text may still name one item; see PlanAnswerer._named_item.
+# A question about no item in particular that names the plan is about the plan.
+PLAN_WORDS = re.compile(r"\b(plan|plans|flourish|priorities)\b")
 TOPIC_REFINABLE_INTENTS = frozenset({"ask_plan", "choose_area"})
 REFINABLE_INTENTS = TOPIC_REFINABLE_INTENTS | {"list_priorities", *LIST_INTENTS}
 
@@ -204,6 +207,8 @@ class PlanAnswerer:
                 prefix = self.words["elsewhere"].format(area=other.area_name, plain="").strip()
                 answer.messages.insert(0, Message(prefix))
                 return answer
+        if PLAN_WORDS.search(question.text.lower()):
+            return self._plan(question, pack)  # "the plan for teenagers": the plan itself
         answer = self._list(pack, pack.main_list)
         answer.messages[0] = Message(self.words["not_found"].format(area=pack.area_name))
         return answer

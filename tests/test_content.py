@@ -287,6 +287,11 @@ def test_broad_questions_stay_broad(answerer, intent, text):
     assert answerer.answer(Question(intent, text)).focus is None
 
 
+def test_a_topic_question_about_the_plan_itself_gets_the_plan(answerer):
+    answer = answerer.answer(Question("ask_about", "what's the council's plan for teenagers"))
+    assert "plan for its children and young people" in answer.messages[0].text
+
+
 def test_a_kind_only_another_area_has_is_searched_there(answerer):
     """'The learning impact' means Norfolk's impact, not Camden's learning outcome."""
     answer = answerer.answer(Question("ask_about", "what is the learning impact"))

@@ -39,7 +39,7 @@ def test_privacy_notice_only_on_the_first_turn(chat):
         ("are you an actual person", "I'm a chatbot"),
         ("what do they call you", "don't have a name"),
         ("what's the council's plan for teenagers", "plan for its children and young people"),
-        ("where can i find some help", "Childline"),
+        ("where can i find some help", "What would you like help with"),
         ("i want to give my feedback", "Tell me in your own words"),
     ],
 )

@@ -1,0 +1,168 @@
+"""Find support: thin adapters over :mod:`bot.support_finder` and the directory."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from datetime import datetime, timezone
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.chat_messages import Message
+from bot.content import load_library
+from bot.feedback_flow import Answer, FeedbackFlow, load_feedback_wording
+from bot.services_directory import load_needs, load_services
+from bot.spacy_pipeline import load_pipeline
+from bot.support_finder import (
+    PAGE_SIZE,
+    Choice,
+    NeedMatcher,
+    SupportFinder,
+    SupportReader,
+    load_support_wording,
+)
+
+# Loaded once at start-up: a broken directory stops the server with the file and
+# field named, instead of failing in the middle of a conversation.
+_LIBRARY = load_library()
+_NEEDS = load_needs()
+FINDER = SupportFinder(
+    load_services(known_areas=tuple(_LIBRARY.packs), needs=_NEEDS),
+    _NEEDS,
+    load_support_wording(),
+    _LIBRARY,
+)
+MATCHER = NeedMatcher(load_pipeline(), _NEEDS)
+READER = SupportReader(FINDER, MATCHER, FeedbackFlow(load_feedback_wording(), FINDER.areas))
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def say(dispatcher: CollectingDispatcher, messages: List[Message]) -> None:
+    for message in messages:
+        dispatcher.utter_message(text=message.text, buttons=message.button_dicts() or None)
+
+
+class ActionStartSupport(Action):
+    """A new request: read what the first message already says, forget the last need.
+
+    Runs before the form, so "my son is being bullied" fills the need and who it
+    is for at once; who and where otherwise stay from an earlier request.
+    """
+
+    def name(self) -> str:
+        return "action_start_support"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        answer = Answer.from_message(tracker.latest_message)
+        events = [
+            SlotSet("support_need", READER.need(answer)),
+            SlotSet("support_offset", None),
+        ]
+        who = READER.who(answer, asked=False)
+        if who:
+            events.append(SlotSet("support_who", who))
+        area = READER.area(answer, asked=False) or tracker.get_slot("area")
+        if area and (area != tracker.get_slot("support_area")):
+            events.append(SlotSet("support_area", area))
+        return events
+
+
+class ValidateSupportForm(FormValidationAction):
+    """Answers to the form's questions, from buttons or the person's words."""
+
+    def name(self) -> str:
+        return "validate_support_form"
+
+    async def extract_support_need(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        return self._read(tracker, "support_need", READER.need)
+
+    async def extract_support_who(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        return self._read(tracker, "support_who", lambda a: READER.who(a, asked=True))
+
+    async def extract_support_area(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        return self._read(tracker, "support_area", lambda a: READER.area(a, asked=True))
+
+    @staticmethod
+    def _read(tracker: Tracker, slot: str, read) -> Dict[str, Any]:
+        # Only the question being asked is read, so a later answer cannot change
+        # an earlier one by accident. Setting it to None when unclear makes the
+        # form ask again instead of giving up on the form.
+        answer = Answer.from_message(tracker.latest_message)
+        if tracker.get_slot("requested_slot") != slot or READER.answers.is_leaving(answer):
+            return {}  # nothing read: "stop" then ends the form through the rules
+        return {slot: read(answer)}
+
+
+class AskSupportQuestion(Action, ABC):
+    """``action_ask_<slot>``: the support form's questions, with buttons from data."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str: ...
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        say(dispatcher, [FINDER.question(self.slot)])
+        return []
+
+
+class AskSupportNeed(AskSupportQuestion):
+    slot = "support_need"
+
+
+class AskSupportWho(AskSupportQuestion):
+    slot = "support_who"
+
+
+class AskSupportArea(AskSupportQuestion):
+    slot = "support_area"
+
+
+class ActionShowServices(Action):
+    """The next three services for the chosen need ("more" pages on)."""
+
+    def name(self) -> str:
+        return "action_show_services"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        need = FINDER.needs.get(tracker.get_slot("support_need"))
+        if need is None:
+            say(dispatcher, [FINDER.ask_need()])
+            return []
+        offset = int(tracker.get_slot("support_offset") or 0)
+        choice = Choice(need, tracker.get_slot("support_who"), tracker.get_slot("support_area"))
+        say(dispatcher, FINDER.page(choice, now(), offset))
+        return [SlotSet("support_offset", float(offset + PAGE_SIZE))]
+
+
+class ActionTalkToPerson(Action):
+    """Honest: no human behind the chatbot, but these lines are open now."""
+
+    def name(self) -> str:
+        return "action_talk_to_person"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        say(dispatcher, FINDER.people_now(tracker.get_slot("support_who"), now()))
+        return []
