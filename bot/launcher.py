@@ -39,6 +39,7 @@ def server_commands(model: Path) -> dict[str, list[str]]:
             "--cors",
             f"http://localhost:{settings.get('WEB_PORT')}",
         ),
+        "web": [sys.executable, "-m", "bot.web"],
     }
 
 
@@ -60,7 +61,7 @@ def wait_until_up(url: str, timeout: float, processes: dict[str, subprocess.Pope
 def busy_ports() -> list[str]:
     """The ports we need that something else is already listening on."""
     busy = []
-    for name in ("RASA_PORT", "ACTION_PORT"):
+    for name in ("RASA_PORT", "ACTION_PORT", "WEB_PORT"):
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", int(settings.get(name)))) == 0:
                 busy.append(f"{name}={settings.get(name)}")
@@ -120,8 +121,10 @@ def run() -> int:
     try:
         wait_until_up(f"http://localhost:{settings.get('RASA_PORT')}/", 180, processes)
         wait_until_up(f"http://localhost:{settings.get('ACTION_PORT')}/health", 60, processes)
+        wait_until_up(f"http://localhost:{settings.get('WEB_PORT')}/health", 30, processes)
         print(
             "\nThe assistant is running.\n"
+            f"  Chat in a browser: http://localhost:{settings.get('WEB_PORT')}\n"
             f"  Chat (REST): POST http://localhost:{settings.get('RASA_PORT')}/webhooks/rest/webhook"
             ' with {"sender": "me", "message": "hi"}\n'
             "  Press Ctrl-C to stop everything.\n",

@@ -19,8 +19,14 @@ DEFAULTS: dict[str, str] = {
     # Action server
     "ACTION_PORT": "5055",
     "ACTION_ENDPOINT_URL": "http://localhost:5055/webhook",
-    # Web app (widget, staff pages) once it exists
+    # Web app (chat page, widget, staff pages)
     "WEB_PORT": "8000",
+    # Where the widget reaches Rasa's socket.io channel, as the browser sees it.
+    "RASA_PUBLIC_URL": "http://localhost:5005",
+    # The neutral page "Quick exit" replaces the chat with.
+    "QUICK_EXIT_URL": "https://www.bbc.co.uk/weather",
+    # The widget's heading on the chat page.
+    "WEB_TITLE": "Chat with the Flourish assistant",
     # Conversation store: any SQLAlchemy URL. SQLite needs no server.
     "TRACKER_STORE_URL": f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}",
     "TRACKER_STORE_DB": "rasa",

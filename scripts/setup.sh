@@ -29,6 +29,19 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
+# Front-end packages the widget serves (socket.io-client) and its tests use (axe-core),
+# pinned by package-lock.json; no browser is downloaded.
+npm_stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
+if [ ! -f "$npm_stamp" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "setup: npm (Node.js 18 or newer) is needed for the web widget" >&2
+    exit 1
+  fi
+  echo "setup: installing the widget's npm packages"
+  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+  touch "$npm_stamp"
+fi
+
 # The offline spaCy pipeline (blank English + lookup lemmatizer); skipped when current.
 TF_CPP_MIN_LOG_LEVEL=3 "$VENV/bin/python" -m bot build-spacy
 # The impact suggester for feedback; retrained only when its data changed.

@@ -219,8 +219,17 @@ def chat_with_database_down(
 
 
 @pytest.fixture(scope="session")
+def web_port() -> int:
+    """The web app's port, chosen first so the Rasa server's CORS can allow it."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
 def rasa_server(
-    trained_model: Path, action_server: str, tmp_path_factory: pytest.TempPathFactory
+    trained_model: Path,
+    action_server: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    web_port: int,
 ) -> Iterator[str]:
     """A real ``rasa run`` with our credentials and endpoints; yields its base URL."""
     port = free_port()
@@ -248,6 +257,8 @@ def rasa_server(
                 "credentials.yml",
                 "--endpoints",
                 "endpoints.yml",
+                "--cors",
+                f"http://127.0.0.1:{web_port}",
             ],
             cwd=PROJECT_ROOT,
             env=env,

@@ -1,0 +1,1 @@
+"""The web app (aiohttp): chat page, embeddable widget, and (later) staff pages."""

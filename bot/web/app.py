@@ -1,0 +1,125 @@
+"""The web app: the young people's chat page, the embeddable widget, and health.
+
+The page sets no cookies, loads nothing from third parties, and logs no IP
+addresses (aiohttp's access log is off): a young person's visit leaves as little
+trace as we can manage. The widget talks to Rasa's socket.io channel directly;
+``RASA_PUBLIC_URL`` is where the browser finds it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from bot import PROJECT_ROOT, settings
+
+STATIC_DIR = Path(__file__).parent / "static"
+SOCKET_IO_CLIENT = PROJECT_ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def security_headers(rasa_url: str) -> dict[str, str]:
+    """A strict policy: our own scripts and styles, and the Rasa server, nothing else."""
+    rasa = origin(rasa_url)
+    sockets = rasa.replace("http://", "ws://").replace("https://", "wss://")
+    return {
+        "Content-Security-Policy": (
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            f"connect-src 'self' {rasa} {sockets}; base-uri 'none'; form-action 'self'; "
+            "frame-ancestors 'self'"
+        ),
+        "Referrer-Policy": "no-referrer",
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    }
+
+
+def chat_page(config: Mapping[str, str]) -> str:
+    attrs = {
+        "data-server-url": config["RASA_PUBLIC_URL"],
+        "data-title": config["WEB_TITLE"],
+        "data-area": config["DEFAULT_AREA"],
+        "data-exit-url": config["QUICK_EXIT_URL"],
+        "data-target": "chat",
+    }
+    data = " ".join(f'{key}="{html.escape(value, quote=True)}"' for key, value in attrs.items())
+    title = html.escape(config["WEB_TITLE"])
+    return f"""<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<link rel="stylesheet" href="/static/page.css">
+</head>
+<body>
+<main class="page">
+<h1>{title}</h1>
+<p class="page-intro">Ask about your council's plan for young people, find support, or tell us
+how understood you feel. You don't need to give your name.</p>
+<div id="chat"></div>
+</main>
+<script src="/widget.js" {data} defer></script>
+</body>
+</html>
+"""
+
+
+def make_app(env: Mapping[str, str] | None = None) -> web.Application:
+    config = {
+        name: settings.get(name, env)
+        for name in ("RASA_PUBLIC_URL", "WEB_TITLE", "DEFAULT_AREA", "QUICK_EXIT_URL")
+    }
+    headers = security_headers(config["RASA_PUBLIC_URL"])
+    page = chat_page(config)
+
+    async def index(request: web.Request) -> web.Response:
+        return web.Response(text=page, content_type="text/html", headers=headers)
+
+    async def health(request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"}, headers={"Cache-Control": "no-store"})
+
+    def static_file(path: Path, content_type: str):
+        async def handler(request: web.Request) -> web.StreamResponse:
+            if not path.exists():
+                raise web.HTTPNotFound(text=f"{path.name} is missing: run make setup")
+            response = web.FileResponse(path, headers={"Cache-Control": "no-cache"})
+            response.content_type = content_type
+            response.headers["X-Content-Type-Options"] = "nosniff"
+            # Any site may embed the widget with one script tag.
+            response.headers["Access-Control-Allow-Origin"] = "*"
+            return response
+
+        return handler
+
+    app = web.Application(client_max_size=64 * 1024)
+    app.router.add_get("/", index)
+    app.router.add_get("/health", health)
+    app.router.add_get("/favicon.ico", lambda request: web.Response(status=204))
+    app.router.add_get("/widget.js", static_file(STATIC_DIR / "widget.js", "text/javascript"))
+    app.router.add_get("/static/widget.css", static_file(STATIC_DIR / "widget.css", "text/css"))
+    app.router.add_get("/static/page.css", static_file(STATIC_DIR / "page.css", "text/css"))
+    app.router.add_get(
+        "/static/vendor/socket.io.min.js", static_file(SOCKET_IO_CLIENT, "text/javascript")
+    )
+    app["config"] = json.dumps(config)
+    return app
+
+
+def main() -> None:
+    web.run_app(
+        make_app(),
+        host="0.0.0.0",
+        port=int(settings.get("WEB_PORT")),
+        access_log=None,  # no IP logging on the young people's page
+        print=None,
+    )

@@ -1,0 +1,279 @@
+/*
+ * The Flourish chat widget: one script tag, no third-party requests, no cookies.
+ *
+ *   <script src="https://ASSISTANT/widget.js" data-server-url="https://RASA"
+ *           data-title="Chat" data-area="camden" data-exit-url="https://www.bbc.co.uk/weather"
+ *           data-target="element-id (optional)" defer></script>
+ *
+ * It loads socket.io-client from the same place as this file, talks to Rasa's
+ * socketio channel, and keeps the conversation in sessionStorage so a reload
+ * keeps it and closing the tab forgets it. Messages are added as text nodes,
+ * never as HTML, so nothing a message says can run in the page.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  if (!script) { return; }
+  var base = new URL(".", script.src);
+  var config = {
+    serverUrl: script.getAttribute("data-server-url") || base.origin.replace(/:\d+$/, ":5005"),
+    title: script.getAttribute("data-title") || "Chat",
+    area: script.getAttribute("data-area") || "",
+    exitUrl: script.getAttribute("data-exit-url") || "https://www.bbc.co.uk/weather",
+    target: script.getAttribute("data-target")
+  };
+  var KEYS = { session: "flourish-chat-session", history: "flourish-chat-history" };
+  var store = window.sessionStorage;
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.appendChild(document.createTextNode(text)); }
+    return node;
+  }
+
+  function newSessionId() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    return String(Date.now()) + Math.random().toString(16).slice(2);
+  }
+
+  function sessionId() {
+    var id = store.getItem(KEYS.session);
+    if (!id) { id = newSessionId(); store.setItem(KEYS.session, id); }
+    return id;
+  }
+
+  function history() {
+    try { return JSON.parse(store.getItem(KEYS.history) || "[]"); } catch (e) { return []; }
+  }
+
+  function remember(entry) {
+    var all = history();
+    all.push(entry);
+    store.setItem(KEYS.history, JSON.stringify(all.slice(-200)));
+  }
+
+  // --- Building the widget ---------------------------------------------------
+  var stylesheet = el("link");
+  stylesheet.rel = "stylesheet";
+  stylesheet.href = new URL("static/widget.css", base).href;
+  document.head.appendChild(stylesheet);
+
+  var root = el("section", "fc");
+  root.setAttribute("aria-labelledby", "fc-title");
+  var header = el("div", "fc-header");
+  var title = el("h2", "fc-title", config.title);
+  title.id = "fc-title";
+  var exit = el("button", "fc-exit", "Quick exit");
+  exit.type = "button";
+  exit.setAttribute("aria-describedby", "fc-exit-hint");
+  header.appendChild(title);
+  header.appendChild(exit);
+
+  var log = el("div", "fc-log");
+  log.setAttribute("role", "log");
+  log.setAttribute("aria-live", "polite");
+  log.setAttribute("aria-label", "Conversation");
+  log.tabIndex = 0;
+
+  var typing = el("p", "fc-typing", "The assistant is typing…");
+  typing.hidden = true;
+
+  var form = el("form", "fc-form");
+  var label = el("label", "fc-label", "Your message");
+  label.setAttribute("for", "fc-input");
+  var row = el("div", "fc-row");
+  var input = el("input", "fc-input");
+  input.id = "fc-input";
+  input.type = "text";
+  input.autocomplete = "off";
+  input.maxLength = 1000;
+  var send = el("button", "fc-send", "Send");
+  send.type = "submit";
+  row.appendChild(input);
+  row.appendChild(send);
+  form.appendChild(label);
+  form.appendChild(row);
+
+  var hint = el("p", "fc-hint", "To leave quickly, press Quick exit or the Shift key 3 times.");
+  hint.id = "fc-exit-hint";
+  var status = el("p", "fc-status");
+  status.setAttribute("role", "status");
+
+  root.appendChild(header);
+  root.appendChild(log);
+  root.appendChild(typing);
+  root.appendChild(form);
+  root.appendChild(status);
+  root.appendChild(hint);
+  var target = config.target && document.getElementById(config.target);
+  (target || document.body).appendChild(root);
+
+  // --- Showing messages ------------------------------------------------------
+  var LINK = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)])/g;
+
+  function addText(container, text) {
+    var lines = String(text || "").split("\n");
+    lines.forEach(function (line, index) {
+      if (index > 0) { container.appendChild(el("br")); }
+      var last = 0;
+      line.replace(LINK, function (url, _m, offset) {
+        container.appendChild(document.createTextNode(line.slice(last, offset)));
+        var a = el("a", "fc-link", url);
+        a.href = url;
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+        container.appendChild(a);
+        last = offset + url.length;
+        return url;
+      });
+      container.appendChild(document.createTextNode(line.slice(last)));
+    });
+  }
+
+  function clearReplies() {
+    var old = log.querySelectorAll(".fc-replies");
+    for (var i = 0; i < old.length; i++) { old[i].parentNode.removeChild(old[i]); }
+  }
+
+  function show(entry) {
+    var from = entry.from === "user" ? "user" : "bot";
+    var bubble = el("div", "fc-msg fc-" + from);
+    bubble.appendChild(el("span", "fc-visually-hidden", from === "user" ? "You said: " : "Assistant said: "));
+    addText(bubble, entry.text);
+    log.appendChild(bubble);
+    if (entry.buttons && entry.buttons.length) {
+      clearReplies();
+      var group = el("div", "fc-replies");
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-label", "Suggested replies");
+      entry.buttons.forEach(function (button) {
+        var b = el("button", "fc-reply", button.title);
+        b.type = "button";
+        b.addEventListener("click", function () { sendMessage(button.payload, button.title); });
+        group.appendChild(b);
+      });
+      log.appendChild(group);
+    }
+    log.scrollTop = log.scrollHeight;
+  }
+
+  // --- Talking to Rasa -------------------------------------------------------
+  var socket = null;
+  var typingTimer = null;
+  // Rasa sends replies to the room named after the session, which the socket joins
+  // on "session_confirm"; anything sent before that waits here.
+  var ready = false;
+  var waiting = [];
+
+  function setTyping(on) {
+    typing.hidden = !on;
+    clearTimeout(typingTimer);
+    if (on) { typingTimer = setTimeout(function () { typing.hidden = true; }, 15000); }
+  }
+
+  function sendMessage(message, shownAs) {
+    var text = String(message || "").trim();
+    if (!text) {
+      status.textContent = "Please type a message first.";
+      input.focus();
+      return;
+    }
+    status.textContent = "";
+    clearReplies();
+    var entry = { from: "user", text: shownAs || text };
+    remember(entry);
+    show(entry);
+    setTyping(true);
+    var packet = {
+      message: text,
+      session_id: sessionId(),
+      customData: { area: config.area, language: document.documentElement.lang || "en" }
+    };
+    if (ready) {
+      socket.emit("user_uttered", packet);
+    } else {
+      waiting.push(packet);
+      status.textContent = "Connecting… your message will be sent when the chat is ready.";
+    }
+  }
+
+  function receive(data) {
+    setTyping(false);
+    var buttons = (data.quick_replies || data.buttons || []).map(function (b) {
+      return { title: b.title, payload: b.payload };
+    });
+    var entry = { from: "bot", text: data.text || "", buttons: buttons };
+    if (data.attachment && data.attachment.payload && data.attachment.payload.src) {
+      entry.text += (entry.text ? "\n" : "") + data.attachment.payload.src;
+    }
+    remember(entry);
+    show(entry);
+  }
+
+  function connect() {
+    // Long-polling only: Rasa 3.6's Sanic 21.12 server answers the websocket upgrade
+    // with frames browsers reject ("Invalid frame header"), so upgrading only adds
+    // console errors. Polling needs Rasa's --cors to allow this page's origin.
+    socket = window.io(config.serverUrl, { transports: ["polling"], upgrade: false });
+    socket.on("connect", function () {
+      socket.emit("session_request", { session_id: sessionId() });
+    });
+    socket.on("session_confirm", function () {
+      ready = true;
+      status.textContent = "";
+      while (waiting.length) { socket.emit("user_uttered", waiting.shift()); }
+    });
+    socket.on("disconnect", function () { ready = false; });
+    socket.on("bot_uttered", receive);
+    socket.on("connect_error", function () {
+      setTyping(false);
+      status.textContent = "Sorry, the chat can't connect right now. If you need help now, call Childline free on 0800 1111, or 999 in an emergency.";
+    });
+  }
+
+  // --- Quick exit ------------------------------------------------------------
+  function quickExit() {
+    try {
+      store.removeItem(KEYS.session);
+      store.removeItem(KEYS.history);
+      if (socket) { socket.disconnect(); }
+    } finally {
+      window.location.replace(config.exitUrl);
+    }
+  }
+  exit.addEventListener("click", quickExit);
+  var shifts = [];
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Shift" || event.repeat) { return; }
+    var now = Date.now();
+    shifts = shifts.filter(function (t) { return now - t < 1500; });
+    shifts.push(now);
+    if (shifts.length >= 3) { quickExit(); }
+  });
+
+  // --- Start -----------------------------------------------------------------
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value;
+    input.value = "";
+    sendMessage(text);
+  });
+
+  var past = history();
+  past.forEach(function (entry, index) {
+    show(index === past.length - 1 ? entry : { from: entry.from, text: entry.text });
+  });
+
+  var loader = el("script");
+  loader.src = new URL("static/vendor/socket.io.min.js", base).href;
+  loader.onload = function () {
+    connect();
+    if (!past.length) { sendMessage("/greet", "Hi"); }
+  };
+  loader.onerror = function () {
+    status.textContent = "Sorry, the chat could not load. If you need help now, call Childline free on 0800 1111.";
+  };
+  document.head.appendChild(loader);
+})();
