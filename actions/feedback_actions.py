@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from abc import ABC, abstractmethod
+from abc import ABC
 from typing import Any, Callable, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -11,39 +11,26 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.content import load_library
+from actions.shared import FEEDBACK_FLOW, NLP, AskQuestion
 from bot.crisis import RiskDetector
 from bot.feedback_flow import (
     HELPER_SLOTS,
     SLOTS,
     STOPPED,
     Answer,
-    FeedbackFlow,
     Message,
     build_record,
-    load_feedback_wording,
     pending_feedback,
 )
 from bot.feedback_store import FeedbackStore, StoreUnavailable
 from bot.impact_classifier import ensure_classifier
-from bot.spacy_pipeline import load_pipeline
 
 logger = logging.getLogger(__name__)
 
-# Loaded once when the action server starts: bad data stops start-up with a clear
-# message, and no request pays for loading models.
-_NLP = load_pipeline()
-_LIBRARY = load_library()
-FLOW = FeedbackFlow(
-    load_feedback_wording(),
-    {area: pack.area_name for area, pack in _LIBRARY.packs.items()},
-)
-CLASSIFIER = ensure_classifier(_NLP)
-RISK = RiskDetector(_NLP)
-
-
-def say(dispatcher: CollectingDispatcher, message: Message) -> None:
-    dispatcher.utter_message(text=message.text, buttons=message.button_dicts() or None)
+# Loaded once when the action server starts: no request pays for loading models.
+FLOW = FEEDBACK_FLOW
+CLASSIFIER = ensure_classifier(NLP)
+RISK = RiskDetector(NLP)
 
 
 def forget_feedback() -> List[Dict[str, Any]]:
@@ -150,21 +137,9 @@ class ValidateFeedbackForm(FormValidationAction):
         return {"feedback_consent": consent}
 
 
-class AskFeedbackQuestion(Action, ABC):
-    """``action_ask_<slot>``: the form's questions, built from data (buttons vary)."""
-
-    @property
-    @abstractmethod
-    def slot(self) -> str: ...
-
-    def name(self) -> str:
-        return f"action_ask_{self.slot}"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[str, Any]]:
-        say(dispatcher, FLOW.question(self.slot, tracker.slots))
-        return []
+class AskFeedbackQuestion(AskQuestion, ABC):
+    def question(self, tracker: Tracker) -> Message:
+        return FLOW.question(self.slot, tracker.slots)
 
 
 class AskFeedbackText(AskFeedbackQuestion):

@@ -9,17 +9,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.content import load_library
+from actions.shared import LIBRARY, NLP
 from bot.plan_answers import PlanAnswerer, Question
-from bot.spacy_pipeline import load_pipeline
 from bot.topic_search import TopicSearch
 
 logger = logging.getLogger(__name__)
 
-# Loaded once when the action server starts, so a broken content pack stops
-# start-up with a message naming the file and field.
-LIBRARY = load_library()
-ANSWERER = PlanAnswerer(LIBRARY, TopicSearch(load_pipeline(), LIBRARY))
+ANSWERER = PlanAnswerer(LIBRARY, TopicSearch(NLP, LIBRARY))
 
 
 class ActionPlanAnswer(Action):

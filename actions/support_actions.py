@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
+from abc import ABC
 from datetime import datetime, timezone
 from typing import Any, Dict, List
 
@@ -11,11 +11,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.shared import FEEDBACK_FLOW, LIBRARY, NLP, AskQuestion, say
 from bot.chat_messages import Message
-from bot.content import load_library
-from bot.feedback_flow import Answer, FeedbackFlow, load_feedback_wording
+from bot.feedback_flow import Answer
 from bot.services_directory import load_needs, load_services
-from bot.spacy_pipeline import load_pipeline
 from bot.support_finder import (
     PAGE_SIZE,
     Choice,
@@ -27,25 +26,18 @@ from bot.support_finder import (
 
 # Loaded once at start-up: a broken directory stops the server with the file and
 # field named, instead of failing in the middle of a conversation.
-_LIBRARY = load_library()
 _NEEDS = load_needs()
 FINDER = SupportFinder(
-    load_services(known_areas=tuple(_LIBRARY.packs), needs=_NEEDS),
+    load_services(known_areas=tuple(LIBRARY.packs), needs=_NEEDS),
     _NEEDS,
     load_support_wording(),
-    _LIBRARY,
+    LIBRARY,
 )
-MATCHER = NeedMatcher(load_pipeline(), _NEEDS)
-READER = SupportReader(FINDER, MATCHER, FeedbackFlow(load_feedback_wording(), FINDER.areas))
+READER = SupportReader(FINDER, NeedMatcher(NLP, _NEEDS), FEEDBACK_FLOW)
 
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def say(dispatcher: CollectingDispatcher, messages: List[Message]) -> None:
-    for message in messages:
-        dispatcher.utter_message(text=message.text, buttons=message.button_dicts() or None)
 
 
 class ActionStartSupport(Action):
@@ -107,21 +99,9 @@ class ValidateSupportForm(FormValidationAction):
         return {slot: read(answer)}
 
 
-class AskSupportQuestion(Action, ABC):
-    """``action_ask_<slot>``: the support form's questions, with buttons from data."""
-
-    @property
-    @abstractmethod
-    def slot(self) -> str: ...
-
-    def name(self) -> str:
-        return f"action_ask_{self.slot}"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[str, Any]]:
-        say(dispatcher, [FINDER.question(self.slot)])
-        return []
+class AskSupportQuestion(AskQuestion, ABC):
+    def question(self, tracker: Tracker) -> Message:
+        return FINDER.question(self.slot)
 
 
 class AskSupportNeed(AskSupportQuestion):
@@ -147,11 +127,11 @@ class ActionShowServices(Action):
     ) -> List[Dict[str, Any]]:
         need = FINDER.needs.get(tracker.get_slot("support_need"))
         if need is None:
-            say(dispatcher, [FINDER.ask_need()])
+            say(dispatcher, FINDER.ask_need())
             return []
         offset = int(tracker.get_slot("support_offset") or 0)
         choice = Choice(need, tracker.get_slot("support_who"), tracker.get_slot("support_area"))
-        say(dispatcher, FINDER.page(choice, now(), offset))
+        say(dispatcher, *FINDER.page(choice, now(), offset))
         return [SlotSet("support_offset", float(offset + PAGE_SIZE))]
 
 
@@ -164,5 +144,5 @@ class ActionTalkToPerson(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
-        say(dispatcher, FINDER.people_now(tracker.get_slot("support_who"), now()))
+        say(dispatcher, *FINDER.people_now(tracker.get_slot("support_who"), now()))
         return []

@@ -63,6 +63,22 @@ def stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
+@contextmanager
+def running_server(
+    command: list[str], env: dict[str, str], ready_url: str, log: Path, timeout: float
+) -> Iterator[subprocess.Popen]:
+    """Start ``command`` from the project root, wait until ``ready_url`` answers, stop it after."""
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        wait_for(ready_url, process, timeout, log)
+        yield process
+    finally:
+        stop(process)
+
+
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     """The model for the current training data and config, trained only if missing."""
@@ -88,30 +104,12 @@ def feedback_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def running_action_server(folder: Path, env: dict[str, str]) -> Iterator[str]:
     """A real rasa-sdk action server running our actions; yields its webhook URL."""
     port = free_port()
-    log = folder / "actions.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "rasa",
-                "run",
-                "actions",
-                "--actions",
-                "actions",
-                "--port",
-                str(port),
-            ],
-            cwd=PROJECT_ROOT,
-            env=settings.process_environment({**os.environ, **env}),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/health", process, 120, log)
-        yield f"http://127.0.0.1:{port}/webhook"
-    finally:
-        stop(process)
+    command = [sys.executable, "-m", "rasa", "run", "actions", "--actions", "actions",
+               "--port", str(port)]  # fmt: skip
+    env = settings.process_environment({**os.environ, **env})
+    url = f"http://127.0.0.1:{port}"
+    with running_server(command, env, f"{url}/health", folder / "actions.log", 120):
+        yield f"{url}/webhook"
 
 
 @pytest.fixture(scope="session")
@@ -162,14 +160,14 @@ def chat(trained_model: Path, action_server: str) -> Iterator[Chat]:
     loop.close()
 
 
-@pytest.fixture(scope="session")
-def postgres_feedback_url(postgres_url: str) -> Iterator[str]:
-    """A migrated feedback database in a private schema of the PostgreSQL server."""
+@contextmanager
+def migrated_postgres_schema(postgres_url: str, prefix: str) -> Iterator[str]:
+    """A feedback database in a fresh schema of the PostgreSQL server, dropped after."""
     from sqlalchemy import create_engine, text
 
     from bot.db_migrations import upgrade
 
-    schema = f"feedback_{uuid.uuid4().hex[:10]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(postgres_url, future=True)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
@@ -181,6 +179,13 @@ def postgres_feedback_url(postgres_url: str) -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_feedback_url(postgres_url: str) -> Iterator[str]:
+    """A migrated feedback database in a private schema of the PostgreSQL server."""
+    with migrated_postgres_schema(postgres_url, "feedback") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -242,34 +247,14 @@ def rasa_server(
             "TRACKER_STORE_URL": f"sqlite:///{folder / 'tracker.db'}",
         }
     )
-    with open(log, "w") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "rasa",
-                "run",
-                "--model",
-                str(trained_model),
-                "--port",
-                str(port),
-                "--credentials",
-                "credentials.yml",
-                "--endpoints",
-                "endpoints.yml",
-                "--cors",
-                f"http://127.0.0.1:{web_port}",
-            ],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/", process, 240, log)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop(process)
+    command = [
+        sys.executable, "-m", "rasa", "run", "--model", str(trained_model), "--port", str(port),
+        "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+        "--cors", f"http://127.0.0.1:{web_port}",
+    ]  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    with running_server(command, env, f"{url}/", log, 240):
+        yield url
 
 
 def texts(responses: list[dict]) -> str:

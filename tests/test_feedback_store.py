@@ -9,7 +9,7 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 from bot import PROJECT_ROOT, settings
 from bot.db_migrations import current_revision, head_revision, upgrade
@@ -22,6 +22,7 @@ from bot.feedback_store import (
     StoreUnavailable,
     load_salt,
 )
+from tests.conftest import migrated_postgres_schema
 
 SALT = b"test-salt"
 
@@ -35,18 +36,8 @@ def database_url(request, tmp_path):
         yield url
         return
     base = request.getfixturevalue("postgres_url")
-    schema = f"feedback_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, future=True)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{base}?options=-csearch_path%3D{schema}"
-    try:
-        upgrade(url)
+    with migrated_postgres_schema(base, "feedback_test") as url:
         yield url
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture

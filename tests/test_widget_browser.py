@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from bot import PROJECT_ROOT, settings
-from tests.conftest import stop, wait_for
+from tests.conftest import running_server
 
 pytestmark = [pytest.mark.model, pytest.mark.browser]
 
@@ -49,15 +48,9 @@ def web_app(rasa_server, web_port, tmp_path_factory):
             "QUICK_EXIT_URL": f"http://127.0.0.1:{port}/health",
         }
     )
-    with open(log, "w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.web"], cwd=PROJECT_ROOT, env=env, stdout=out, stderr=out
-        )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/health", process, 60, log)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop(process)
+    url = f"http://127.0.0.1:{port}"
+    with running_server([sys.executable, "-m", "bot.web"], env, f"{url}/health", log, 60):
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,52 @@
+"""What every action module needs, loaded once per action server.
+
+The spaCy pipeline, the content packs and the feedback wording are read here a
+single time (a broken data file stops start-up with the file and field named),
+instead of once in each module that uses them.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.chat_messages import Message
+from bot.content import load_library
+from bot.feedback_flow import FeedbackFlow, load_feedback_wording
+from bot.spacy_pipeline import load_pipeline
+
+NLP = load_pipeline()
+LIBRARY = load_library()
+AREAS = {area: pack.area_name for area, pack in LIBRARY.packs.items()}
+# Questions and answer-reading for feedback; the support form reads ages and
+# areas the same way.
+FEEDBACK_FLOW = FeedbackFlow(load_feedback_wording(), AREAS)
+
+
+def say(dispatcher: CollectingDispatcher, *messages: Message) -> None:
+    for message in messages:
+        dispatcher.utter_message(text=message.text, buttons=message.button_dicts() or None)
+
+
+class AskQuestion(Action, ABC):
+    """``action_ask_<slot>``: a form's question, built from data (buttons vary)."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str: ...
+
+    @abstractmethod
+    def question(self, tracker: Tracker) -> Message: ...
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        say(dispatcher, self.question(tracker))
+        return []
