@@ -166,6 +166,8 @@ def test_message_text_never_runs_as_code(context, web_app):
 
 def test_keyboard_reaches_every_control(context, web_app):
     page = open_chat(context, web_app)
+    # The menu's quick replies come a moment after the greeting: wait for them.
+    page.get_by_role("button", name="Find support").wait_for(timeout=30_000)
     seen = set()
     for _ in range(12):
         page.keyboard.press("Tab")
