@@ -36,6 +36,24 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--until", type=_date, help="YYYY-MM-DD (UTC), exclusive")
     export.add_argument("--flagged", action="store_true", help="only safeguarding-flagged")
     export.add_argument("--output", help="a file to write (default: standard output)")
+    staff = commands.add_parser("staff", help="staff accounts for the /staff pages")
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True)
+    for name, text in (
+        ("add-user", "add an account; prompts for the password"),
+        ("set-password", "set a new password; prompts for it"),
+    ):
+        command = staff_commands.add_parser(name, help=text)
+        command.add_argument("email")
+        command.add_argument(
+            "--password-stdin", action="store_true", help="read the password from standard input"
+        )
+    staff_commands.add_parser("list", help="list accounts")
+    for name, text in (("disable", "stop an account signing in"), ("enable", "allow it again")):
+        staff_commands.add_parser(name, help=text).add_argument("email")
+    commands.add_parser(
+        "retention",
+        help="remove feedback text and conversations older than the retention settings",
+    )
     args = parser.parse_args(argv)
 
     if args.command == "build-spacy":
@@ -84,6 +102,12 @@ def main(argv: list[str] | None = None) -> int:
         return _db(args.action)
     elif args.command == "feedback":
         return _export(args)
+    elif args.command == "staff":
+        from bot.staff_cli import staff_command
+
+        return staff_command(args)
+    elif args.command == "retention":
+        return _retention()
     return 0
 
 
@@ -101,6 +125,28 @@ def _db(action: str) -> int:
         print(f"feedback database at revision {db_migrations.upgrade()}")
     else:
         print(db_migrations.current_revision() or "(empty)")
+    return 0
+
+
+def _retention() -> int:
+    from bot import settings
+    from bot.feedback_store import StoreUnavailable
+    from bot.retention import apply_retention
+
+    try:
+        result = apply_retention()
+    except StoreUnavailable as error:
+        print(f"retention: {error}", file=sys.stderr)
+        return 1
+    days = settings.get("FEEDBACK_TEXT_RETENTION_DAYS")
+    print(f"feedback text older than {days} days removed from {result.feedback_texts_removed} "
+          "records (the records stay, for the counts)")
+    if result.conversations_removed is None:
+        print("conversations: the tracker store has no conversations yet")
+    else:
+        days = settings.get("CONVERSATION_RETENTION_DAYS")
+        print(f"conversations: {result.conversations_removed} events older than {days} days "
+              "removed from the tracker store")
     return 0
 
 

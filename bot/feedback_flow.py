@@ -70,6 +70,7 @@ BUTTON_KEYS = (
     "resume_yes",
     "resume_no",
     "give_feedback",
+    "tell_us",
 )
 REPLY_KEYS = (
     "saved",
@@ -81,6 +82,7 @@ REPLY_KEYS = (
     "stopped_nothing",
     "resume_offer",
 )
+WE_DID_KEYS = ("after_saving", "intro", "update", "none", "unavailable", "everywhere")
 
 YES = re.compile(r"^(y|yes|yeah|yep|yup|ye|ya|sure|ok|okay|correct|right|that'?s right)\b")
 NO = re.compile(r"^(n|no|nope|nah|don'?t|do not)\b")
@@ -135,6 +137,7 @@ class FeedbackWording:
     age_bands: Mapping[str, str]
     retry: Mapping[str, str]
     replies: Mapping[str, str]
+    we_did: Mapping[str, str]
 
     def impact_label(self, slug: str | None) -> str:
         return self.impacts.get(slug or "", slug or "")
@@ -157,6 +160,7 @@ def load_feedback_wording(path: Path | None = None) -> FeedbackWording:
         age_bands=strings("age_bands", AGE_BANDS, data.get("buttons"), "buttons"),
         retry=strings("retry", SLOTS),
         replies=strings("replies", REPLY_KEYS),
+        we_did=strings("we_did", WE_DID_KEYS),
     )
     _check_placeholders(wording, path)
     return wording
@@ -168,6 +172,8 @@ def _check_placeholders(wording: FeedbackWording, path: Path) -> None:
         "questions.feedback_consent": (wording.questions, "{impact}"),
         "buttons.confirm_impact": (wording.buttons, "{impact}"),
         "replies.saved": (wording.replies, "{impact}"),
+        "we_did.after_saving": (wording.we_did, "{we_did}"),
+        "we_did.update": (wording.we_did, "{we_did}"),
     }
     for field, (section, placeholder) in needed.items():
         if placeholder not in section[field.split(".", 1)[1]]:

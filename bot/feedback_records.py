@@ -18,12 +18,13 @@ from sqlalchemy import (
     Column,
     DateTime,
     Float,
+    ForeignKey,
     Index,
     Integer,
     String,
     Text,
 )
-from sqlalchemy.orm import declarative_base
+from sqlalchemy.orm import declarative_base, relationship
 
 from bot.flourish import IMPACT_SLUGS
 
@@ -34,12 +35,24 @@ IMPACT_CHOICES: tuple[str, ...] = ("suggested-confirmed", "changed-by-user")
 REVIEW_STATUSES: tuple[str, ...] = ("new", "reviewed")
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
+def one_of(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """A stored time with its zone: SQLite hands times back without one."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
+def iso(moment: datetime | None) -> str | None:
+    moment = as_utc(moment)
+    return moment.isoformat() if moment else None
 
 
 class Feedback(Base):
@@ -58,42 +71,84 @@ class Feedback(Base):
     conversation_hash = Column(String(64), nullable=False)
     safeguarding_flag = Column(Boolean, nullable=False, default=False)
     review_status = Column(String(16), nullable=False, default="new")
-    staff_notes = Column(Text, nullable=True)
+    reviewed_at = Column(DateTime(timezone=True), nullable=True)
+    reviewed_by = Column(String(254), nullable=True)  # a staff account's email
+    # Set when staff correct the impact: what the young person chose, kept so the
+    # correction is visible and can be undone.
+    original_impact = Column(String(32), nullable=True)
+    impact_corrected_at = Column(DateTime(timezone=True), nullable=True)
+    impact_corrected_by = Column(String(254), nullable=True)
+    # Set when the retention command removed the text; the rest of the row stays
+    # so the counts per impact, area and week do not change.
+    text_removed_at = Column(DateTime(timezone=True), nullable=True)
+
+    notes = relationship(
+        "FeedbackNote",
+        order_by="FeedbackNote.created_at",
+        lazy="selectin",  # loaded with the row, so exports work after the session closes
+        cascade="all, delete-orphan",
+        back_populates="feedback",
+    )
 
     __table_args__ = (
-        CheckConstraint(_in("impact", IMPACT_SLUGS), name="ck_feedback_impact"),
-        CheckConstraint(_in("impact_choice", IMPACT_CHOICES), name="ck_feedback_impact_choice"),
+        CheckConstraint(one_of("impact", IMPACT_SLUGS), name="ck_feedback_impact"),
+        CheckConstraint(one_of("impact_choice", IMPACT_CHOICES), name="ck_feedback_impact_choice"),
         CheckConstraint("rating IS NULL OR (rating BETWEEN 1 AND 5)", name="ck_feedback_rating"),
         CheckConstraint(
-            "age_band IS NULL OR " + _in("age_band", AGE_BANDS), name="ck_feedback_age_band"
+            "age_band IS NULL OR " + one_of("age_band", AGE_BANDS), name="ck_feedback_age_band"
         ),
-        CheckConstraint(_in("review_status", REVIEW_STATUSES), name="ck_feedback_review_status"),
+        CheckConstraint(one_of("review_status", REVIEW_STATUSES), name="ck_feedback_review_status"),
+        CheckConstraint(
+            "original_impact IS NULL OR " + one_of("original_impact", IMPACT_SLUGS),
+            name="ck_feedback_original_impact",
+        ),
         Index("ix_feedback_impact_created", "impact", "created_at"),
         Index("ix_feedback_area_created", "area", "created_at"),
         Index("ix_feedback_flag", "safeguarding_flag"),
+        Index("ix_feedback_review_created", "review_status", "created_at"),
     )
 
     def as_dict(self) -> dict:
-        """The row for exports: ISO 8601 UTC time, canonical slugs, no internals."""
-        created = self.created_at
-        if created is not None and created.tzinfo is None:  # SQLite drops the zone
-            created = created.replace(tzinfo=timezone.utc)
+        """The row for exports: ISO 8601 UTC times, canonical slugs, no internals."""
         return {
             "id": self.id,
-            "created_at": created.isoformat() if created else None,
+            "created_at": iso(self.created_at),
             "area": self.area,
             "impact": self.impact,
+            "original_impact": self.original_impact,
             "impact_choice": self.impact_choice,
             "suggested_impact": self.suggested_impact,
             "suggestion_confidence": self.suggestion_confidence,
             "rating": self.rating,
             "age_band": self.age_band,
             "text": self.text,
+            "text_removed_at": iso(self.text_removed_at),
             "conversation_hash": self.conversation_hash,
             "safeguarding_flag": bool(self.safeguarding_flag),
             "review_status": self.review_status,
-            "staff_notes": self.staff_notes,
+            "reviewed_at": iso(self.reviewed_at),
+            "reviewed_by": self.reviewed_by,
+            "staff_notes": " | ".join(note.as_line() for note in self.notes),
         }
+
+
+class FeedbackNote(Base):
+    """A staff note on one piece of feedback: who wrote what, when; never edited."""
+
+    __tablename__ = "feedback_note"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    feedback_id = Column(
+        String(36), ForeignKey("feedback.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
+    author = Column(String(254), nullable=False)
+    text = Column(Text, nullable=False)
+
+    feedback = relationship("Feedback", back_populates="notes")
+
+    def as_line(self) -> str:
+        return f"{iso(self.created_at)} {self.author}: {self.text}"
 
 
 EXPORT_COLUMNS: tuple[str, ...] = (
@@ -101,14 +156,18 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "created_at",
     "area",
     "impact",
+    "original_impact",
     "impact_choice",
     "suggested_impact",
     "suggestion_confidence",
     "rating",
     "age_band",
     "text",
+    "text_removed_at",
     "conversation_hash",
     "safeguarding_flag",
     "review_status",
+    "reviewed_at",
+    "reviewed_by",
     "staff_notes",
 )

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
@@ -27,15 +26,18 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import Select
 
 from bot import PROJECT_ROOT, settings
 from bot.feedback_records import AGE_BANDS, IMPACT_CHOICES, Feedback, utc_now
 from bot.flourish import IMPACT_SLUGS
+from bot.kept_secrets import configured_or_kept
 from bot.personal_data import scrub
 
 logger = logging.getLogger(__name__)
 
 MAX_TEXT_CHARACTERS = 2000
+NEWEST_FIRST = (Feedback.created_at.desc(), Feedback.id)
 SALT_FILE = PROJECT_ROOT / "var" / "feedback-salt"
 
 
@@ -78,11 +80,16 @@ class SaveOutcome:
 
 @dataclass(frozen=True)
 class FeedbackFilter:
+    """Which records to find; the CLI export, staff pages and staff API share it."""
+
     impacts: tuple[str, ...] = ()
     areas: tuple[str, ...] = ()
-    since: datetime | None = None
-    until: datetime | None = None
+    since: date | datetime | None = None
+    until: date | datetime | None = None  # exclusive
     flagged: bool | None = None
+    ratings: tuple[int, ...] = ()
+    age_bands: tuple[str, ...] = ()
+    reviewed: bool | None = None
 
     def __post_init__(self) -> None:
         unknown = [slug for slug in self.impacts if slug not in IMPACT_SLUGS]
@@ -90,6 +97,47 @@ class FeedbackFilter:
             raise ValueError(
                 f"unknown impact {', '.join(unknown)}; use one of {', '.join(IMPACT_SLUGS)}"
             )
+        if any(not 1 <= rating <= 5 for rating in self.ratings):
+            raise ValueError("a rating is a number from 1 to 5")
+        bands = [band for band in self.age_bands if band not in AGE_BANDS]
+        if bands:
+            raise ValueError(
+                f"unknown age band {', '.join(bands)}; use one of {', '.join(AGE_BANDS)}"
+            )
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Feedback]
+    total: int
+    number: int  # from 1
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def apply_filter(query: Select, wanted: FeedbackFilter) -> Select:
+    """``query`` narrowed to the records ``wanted`` describes."""
+    if wanted.impacts:
+        query = query.where(Feedback.impact.in_(wanted.impacts))
+    if wanted.areas:
+        query = query.where(Feedback.area.in_(wanted.areas))
+    if wanted.since:
+        query = query.where(Feedback.created_at >= as_utc_start(wanted.since))
+    if wanted.until:
+        query = query.where(Feedback.created_at < as_utc_start(wanted.until))
+    if wanted.flagged is not None:
+        query = query.where(Feedback.safeguarding_flag.is_(wanted.flagged))
+    if wanted.ratings:
+        query = query.where(Feedback.rating.in_(wanted.ratings))
+    if wanted.age_bands:
+        query = query.where(Feedback.age_band.in_(wanted.age_bands))
+    if wanted.reviewed is not None:
+        status = "reviewed" if wanted.reviewed else "new"
+        query = query.where(Feedback.review_status == status)
+    return query
 
 
 def as_utc_start(day: date | datetime) -> datetime:
@@ -102,14 +150,7 @@ def as_utc_start(day: date | datetime) -> datetime:
 def load_salt(env: Mapping[str, str] | None = None, salt_file: Path = SALT_FILE) -> bytes:
     """The secret salt: from ``FEEDBACK_HASH_SALT``, else a random one kept in a file."""
     configured = settings.get("FEEDBACK_HASH_SALT", env)
-    if configured:
-        return configured.encode("utf-8")
-    if not salt_file.exists():
-        salt_file.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(salt_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return salt_file.read_text().strip().encode("utf-8")
+    return configured_or_kept(configured, salt_file, lambda: secrets.token_hex(32)).encode()
 
 
 def make_engine(url: str) -> Engine:
@@ -185,22 +226,26 @@ class FeedbackStore:
         return list(self.iter_find(wanted or FeedbackFilter()))
 
     def iter_find(self, wanted: FeedbackFilter) -> Iterator[Feedback]:
-        query = select(Feedback).order_by(Feedback.created_at.desc(), Feedback.id)
-        if wanted.impacts:
-            query = query.where(Feedback.impact.in_(wanted.impacts))
-        if wanted.areas:
-            query = query.where(Feedback.area.in_(wanted.areas))
-        if wanted.since:
-            query = query.where(Feedback.created_at >= as_utc_start(wanted.since))
-        if wanted.until:
-            query = query.where(Feedback.created_at < as_utc_start(wanted.until))
-        if wanted.flagged is not None:
-            query = query.where(Feedback.safeguarding_flag.is_(wanted.flagged))
+        query = apply_filter(select(Feedback), wanted).order_by(*NEWEST_FIRST)
         try:
             with self.sessions() as session:
                 yield from session.scalars(query).all()
         except SQLAlchemyError as error:
             raise StoreUnavailable("the feedback database is not available") from error
+
+    def page(self, wanted: FeedbackFilter, number: int = 1, size: int = 25) -> Page:
+        """One page of the records matching the filter, newest first, and the total."""
+        number = max(1, number)
+        query = apply_filter(select(Feedback), wanted)
+        try:
+            with self.sessions() as session:
+                total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+                items = session.scalars(
+                    query.order_by(*NEWEST_FIRST).offset((number - 1) * size).limit(size)
+                ).all()
+        except SQLAlchemyError as error:
+            raise StoreUnavailable("the feedback database is not available") from error
+        return Page(list(items), total, number, size)
 
     def count(self) -> int:
         try:

@@ -17,7 +17,9 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import PROJECT_ROOT, db_migrations, settings
+from bot.feedback_store import StoreUnavailable
 from bot.model_store import ensure_model, rasa_command
+from bot.retention import apply_retention
 
 
 def server_commands(model: Path) -> dict[str, list[str]]:
@@ -110,7 +112,13 @@ def run() -> int:
     model = ensure_model()
     try:
         print(f"Feedback database at revision {db_migrations.upgrade()}.", flush=True)
-    except SQLAlchemyError as error:
+        kept = apply_retention()
+        print(
+            f"Retention: text removed from {kept.feedback_texts_removed} old feedback records, "
+            f"{kept.conversations_removed or 0} old conversation events deleted.",
+            flush=True,
+        )
+    except (SQLAlchemyError, StoreUnavailable) as error:
         print(
             f"Could not prepare the feedback database (DATABASE_URL): {error}. "
             "Is the database server running?",
@@ -125,6 +133,8 @@ def run() -> int:
         print(
             "\nThe assistant is running.\n"
             f"  Chat in a browser: http://localhost:{settings.get('WEB_PORT')}\n"
+            f"  Staff pages: http://localhost:{settings.get('WEB_PORT')}/staff "
+            "(add an account with: .venv/bin/python -m bot staff add-user EMAIL)\n"
             f"  Chat (REST): POST http://localhost:{settings.get('RASA_PORT')}/webhooks/rest/webhook"
             ' with {"sender": "me", "message": "hi"}\n'
             "  Press Ctrl-C to stop everything.\n",

@@ -40,6 +40,23 @@ DEFAULTS: dict[str, str] = {
     # Secret salt for hashing conversation ids in feedback records. Unset: a random
     # salt is created once in var/feedback-salt (keep that file with the database).
     "FEEDBACK_HASH_SALT": "",
+    # Staff pages: the key that encrypts session cookies (a Fernet key, 32 url-safe
+    # base64 bytes). Unset: a random key is created once in var/staff-session-key.
+    "STAFF_SESSION_KEY": "",
+    # A staff session ends after this many minutes without a request.
+    "STAFF_SESSION_IDLE_MINUTES": "30",
+    # Mark the session cookie Secure: "auto" when the request came over HTTPS (set
+    # "true" behind a proxy that terminates TLS), or "true" always.
+    "STAFF_COOKIE_SECURE": "auto",
+    # Failed sign-ins in a row that lock an account, and for how many minutes.
+    "STAFF_LOCKOUT_ATTEMPTS": "5",
+    "STAFF_LOCKOUT_MINUTES": "15",
+    # Days feedback text is kept; older text is removed by `python -m bot retention`
+    # (and at each `make run`), keeping the rest of the record for the counts.
+    "FEEDBACK_TEXT_RETENTION_DAYS": "365",
+    # Days Rasa's conversation events (raw, unscrubbed messages) are kept in the
+    # tracker store; the same command removes older ones. 0 keeps them.
+    "CONVERSATION_RETENTION_DAYS": "30",
     # Services directory: an Open Referral UK API base URL; unset uses data/services/.
     "SERVICES_API_URL": "",
     # Whose plan "the plan" means when a young person names no area (a content pack id).

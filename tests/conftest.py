@@ -181,6 +181,21 @@ def migrated_postgres_schema(postgres_url: str, prefix: str) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A freshly migrated database: a SQLite file, or a private PostgreSQL schema."""
+    from bot.db_migrations import upgrade
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'feedback.db'}"
+        upgrade(url)
+        yield url
+        return
+    base = request.getfixturevalue("postgres_url")
+    with migrated_postgres_schema(base, "feedback_test") as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def postgres_feedback_url(postgres_url: str) -> Iterator[str]:
     """A migrated feedback database in a private schema of the PostgreSQL server."""

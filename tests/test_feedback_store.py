@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import create_engine
 
 from bot import PROJECT_ROOT, settings
-from bot.db_migrations import current_revision, head_revision, upgrade
+from bot.db_migrations import current_revision, head_revision
+from bot.db_schema import metadata
 from bot.feedback_export import export
-from bot.feedback_records import EXPORT_COLUMNS, Base, Feedback
+from bot.feedback_records import EXPORT_COLUMNS, Feedback
 from bot.feedback_store import (
     FeedbackFilter,
     FeedbackStore,
@@ -22,22 +23,8 @@ from bot.feedback_store import (
     StoreUnavailable,
     load_salt,
 )
-from tests.conftest import migrated_postgres_schema
 
 SALT = b"test-salt"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    """A freshly migrated database: a SQLite file, or a private PostgreSQL schema."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'feedback.db'}"
-        upgrade(url)
-        yield url
-        return
-    base = request.getfixturevalue("postgres_url")
-    with migrated_postgres_schema(base, "feedback_test") as url:
-        yield url
 
 
 @pytest.fixture
@@ -71,7 +58,7 @@ def test_migrations_reach_head_and_match_the_orm(database_url):
     assert current_revision(database_url) == head_revision()
     engine = create_engine(database_url, future=True)
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
     engine.dispose()
     assert differences == []
 

@@ -10,14 +10,14 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from bot import settings
-from bot.feedback_records import Base
+from bot.db_schema import metadata
 
 config = context.config
 url = config.attributes.get("url") or settings.get("DATABASE_URL")
 
 
 def run_offline() -> None:
-    context.configure(url=url, target_metadata=Base.metadata, literal_binds=True)
+    context.configure(url=url, target_metadata=metadata, literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -27,7 +27,7 @@ def run_online() -> None:
     with engine.connect() as connection:
         context.configure(
             connection=connection,
-            target_metadata=Base.metadata,
+            target_metadata=metadata,
             render_as_batch=connection.dialect.name == "sqlite",
         )
         with context.begin_transaction():
