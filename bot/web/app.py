@@ -1,4 +1,4 @@
-"""The web app: the young people's chat page, the embeddable widget, and health.
+"""The web app: the young people's chat page, the embeddable widget, health, and /staff.
 
 The page sets no cookies, loads nothing from third parties, and logs no IP
 addresses (aiohttp's access log is off): a young person's visit leaves as little
@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot import PROJECT_ROOT, settings
+from bot.web.staff import setup_staff
 
 STATIC_DIR = Path(__file__).parent / "static"
 SOCKET_IO_CLIENT = PROJECT_ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
@@ -108,10 +109,12 @@ def make_app(env: Mapping[str, str] | None = None) -> web.Application:
     app.router.add_get("/widget.js", static_file(STATIC_DIR / "widget.js", "text/javascript"))
     app.router.add_get("/static/widget.css", static_file(STATIC_DIR / "widget.css", "text/css"))
     app.router.add_get("/static/page.css", static_file(STATIC_DIR / "page.css", "text/css"))
+    app.router.add_get("/static/staff.css", static_file(STATIC_DIR / "staff.css", "text/css"))
     app.router.add_get(
         "/static/vendor/socket.io.min.js", static_file(SOCKET_IO_CLIENT, "text/javascript")
     )
     app["config"] = json.dumps(config)
+    setup_staff(app, env)
     return app
 
 

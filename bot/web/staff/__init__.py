@@ -1,0 +1,48 @@
+"""The staff pages under /staff: sign-in, overview, feedback review, exports, "we did"."""
+
+from __future__ import annotations
+
+from typing import AsyncIterator, Mapping
+
+from aiohttp import web
+from aiohttp_session import session_middleware
+
+from bot.content import load_library
+from bot.feedback_review import FeedbackReview
+from bot.feedback_store import FeedbackStore
+from bot.flourish import IMPACT_SLUGS
+from bot.staff_accounts import LockOut, StaffAccounts
+from bot.web.staff.routes import setup_routes
+from bot.web.staff.sessions import staff_guard, storage_from_settings
+from bot.web.staff.views import SITE, StaffSite, staff_errors
+from bot.you_said_we_did import WeDidBoard
+
+
+def make_site(env: Mapping[str, str] | None = None) -> StaffSite:
+    library = load_library()
+    areas = {area: pack.area_name for area, pack in library.packs.items()}
+    store = FeedbackStore.from_settings(env)
+    return StaffSite(
+        store=store,
+        review=FeedbackReview(store),
+        accounts=StaffAccounts(store.sessions, LockOut.from_settings(env)),
+        board=WeDidBoard(store.sessions, areas),
+        areas=areas,
+        impact_names={slug: library.impact_name(slug) for slug in IMPACT_SLUGS},
+    )
+
+
+def setup_staff(app: web.Application, env: Mapping[str, str] | None = None) -> None:
+    """Add the staff pages, their session cookies and their guard to ``app``."""
+    site = make_site(env)
+    app[SITE] = site
+    app.middlewares.append(session_middleware(storage_from_settings(env)))
+    app.middlewares.append(staff_errors)  # outside the guard: an outage there is a 503 too
+    app.middlewares.append(staff_guard(site.accounts.session_is_valid))
+    setup_routes(app)
+
+    async def dispose_engine(app: web.Application) -> AsyncIterator[None]:
+        yield
+        site.store.dispose()
+
+    app.cleanup_ctx.append(dispose_engine)

@@ -1,0 +1,106 @@
+"""Reading the staff pages' and API's filters from a query string.
+
+Bad values are never fatal: each one is dropped with a plain message, so a typo
+in a bookmarked link still shows the page (and the API says what was wrong).
+Dates are ``YYYY-MM-DD`` and both ends are inclusive, as staff would read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Mapping, Sequence
+from urllib.parse import urlencode
+
+from multidict import MultiMapping
+
+from bot.feedback_records import AGE_BANDS
+from bot.feedback_store import FeedbackFilter
+from bot.flourish import IMPACT_SLUGS
+
+YES_NO = {"yes": True, "no": False}
+MAX_VALUES = 20  # per field: more is not a real filter
+FIELDS = ("impact", "area", "from", "to", "rating", "age_band", "flagged", "reviewed")
+
+
+@dataclass
+class Filters:
+    """The filter as asked for (to redraw the form and links) and as understood."""
+
+    wanted: FeedbackFilter
+    chosen: dict[str, list[str]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    page: int = 1
+
+    def query(self, **changes: str) -> str:
+        """The query string for these filters, with ``changes`` (e.g. another page)."""
+        pairs = [(name, value) for name in FIELDS for value in self.chosen.get(name, [])]
+        pairs += [(name, value) for name, value in changes.items() if value]
+        return urlencode(pairs)
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {name: values for name, values in self.chosen.items() if values}
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def parse_filters(
+    params: MultiMapping[str], areas: Mapping[str, str], fields: Sequence[str] = FIELDS
+) -> Filters:
+    errors: list[str] = []
+    chosen: dict[str, list[str]] = {}
+
+    def values(name: str, allowed: Sequence[str], label: str) -> list[str]:
+        if name not in fields:
+            return []
+        given = [v.strip() for v in params.getall(name, []) if v.strip()][:MAX_VALUES]
+        good = [v for v in given if v in allowed]
+        for bad in given:
+            if bad not in allowed:
+                errors.append(f"'{bad[:40]}' is not a {label}, so it was left out.")
+        chosen[name] = list(dict.fromkeys(good))
+        return chosen[name]
+
+    def one_date(name: str) -> date | None:
+        text = params.get(name, "").strip() if name in fields else ""
+        if not text:
+            return None
+        parsed = _date(text)
+        if parsed is None:
+            errors.append(f"'{text[:40]}' is not a date like 2026-01-31, so it was left out.")
+            return None
+        chosen[name] = [parsed.isoformat()]
+        return parsed
+
+    def yes_no(name: str) -> bool | None:
+        picked = values(name, tuple(YES_NO), f"choice for {name} (yes or no)")
+        return YES_NO[picked[0]] if len(picked) == 1 else None
+
+    impacts = values("impact", IMPACT_SLUGS, "Flourish impact")
+    area_ids = values("area", tuple(areas), "known area")
+    since = one_date("from")
+    last = one_date("to")
+    if since and last and last < since:
+        errors.append("The 'to' date is before the 'from' date, so nothing can match.")
+    ratings = values("rating", ("1", "2", "3", "4", "5"), "rating from 1 to 5")
+    bands = values("age_band", AGE_BANDS, "known age band")
+    flagged = yes_no("flagged")
+    reviewed = yes_no("reviewed")
+    wanted = FeedbackFilter(
+        impacts=tuple(impacts),
+        areas=tuple(area_ids),
+        since=since,
+        until=last + timedelta(days=1) if last else None,
+        flagged=flagged,
+        ratings=tuple(int(r) for r in ratings),
+        age_bands=tuple(bands),
+        reviewed=reviewed,
+    )
+    page_text = params.get("page", "1").strip()
+    page = int(page_text) if page_text.isdigit() and 0 < len(page_text) <= 6 else 1
+    return Filters(wanted, chosen, errors, max(1, page))

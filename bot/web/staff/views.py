@@ -1,0 +1,415 @@
+"""The staff pages and API: thin handlers over ``bot.feedback_review`` and friends.
+
+Every page is rendered by Jinja2 with autoescaping on, so young people's words
+(and anything else stored) are always shown as text. Handlers turn domain errors
+into plain pages: a missing record is 404, a database outage is 503 saying nothing
+was changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import jinja2
+from aiohttp import web
+from aiohttp_session import get_session
+
+from bot.feedback_export import to_csv
+from bot.feedback_records import AGE_BANDS, as_utc
+from bot.feedback_review import FeedbackReview, NotFound, ReviewError
+from bot.feedback_store import FeedbackFilter, FeedbackStore, StoreUnavailable
+from bot.flourish import IMPACT_SLUGS
+from bot.staff_accounts import SignIn, StaffAccounts
+from bot.web.staff import charts
+from bot.web.staff.filters import parse_filters
+from bot.web.staff.sessions import (
+    CSRF_FIELD,
+    PREFIX,
+    SIGN_IN,
+    csrf_token,
+    signed_in_email,
+    start_signed_in_session,
+)
+from bot.you_said_we_did import UpdateError, WeDidBoard
+
+TEMPLATES = Path(__file__).parent.parent / "templates"
+LONDON = ZoneInfo("Europe/London")
+PAGE_SIZE = 25
+API_PAGE_SIZE = 100
+API_MAX_PAGE_SIZE = 500
+MAX_FIELD_CHARACTERS = 4000
+
+STAFF_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+
+
+@dataclass
+class StaffSite:
+    """What the staff pages need, made once when the app starts."""
+
+    store: FeedbackStore
+    review: FeedbackReview
+    accounts: StaffAccounts
+    board: WeDidBoard
+    areas: Mapping[str, str]  # area id -> name
+    impact_names: Mapping[str, str]  # slug -> Flourish name
+
+    def area_name(self, area: str | None) -> str:
+        return self.areas.get(area or "", area or "not given")
+
+
+SITE = web.AppKey("staff_site", StaffSite)
+
+
+def london(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return f"{as_utc(moment).astimezone(LONDON):%d %b %Y, %H:%M}"
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,  # every template, whatever its name
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["london"] = london
+    return env
+
+
+JINJA = _environment()
+
+
+async def render(
+    request: web.Request, template: str, status: int = 200, **context: Any
+) -> web.Response:
+    session = await get_session(request)
+    site = request.app[SITE]
+    body = JINJA.get_template(template).render(
+        staff=request.get("staff"),
+        csrf_field=CSRF_FIELD,
+        csrf=await csrf_token(request),
+        flash=session.pop("flash", []),
+        path=request.path,
+        areas=site.areas,
+        impact_names=site.impact_names,
+        impacts=IMPACT_SLUGS,
+        age_bands=AGE_BANDS,
+        **context,
+    )
+    return web.Response(
+        text=body, status=status, content_type="text/html", headers=STAFF_HEADERS
+    )
+
+
+async def flash(request: web.Request, message: str) -> None:
+    session = await get_session(request)
+    session["flash"] = [*session.get("flash", []), message]
+
+
+def _field(form: Mapping[str, Any], name: str) -> str:
+    value = form.get(name, "")
+    return value[:MAX_FIELD_CHARACTERS] if isinstance(value, str) else ""
+
+
+@web.middleware
+async def staff_errors(request: web.Request, handler) -> web.StreamResponse:
+    """Domain errors become plain pages; nothing half-done is ever claimed."""
+    try:
+        return await handler(request)
+    except StoreUnavailable:
+        if request.path.startswith(PREFIX + "/api/"):
+            return web.json_response({"error": "the feedback database is not available"}, 503)
+        return await render(
+            request,
+            "staff/problem.html",
+            status=503,
+            title="The feedback database is not available",
+            message="Nothing was changed. Try again in a minute, and tell IT if it goes on.",
+        )
+    except NotFound:
+        return await render(
+            request,
+            "staff/problem.html",
+            status=404,
+            title="No such feedback",
+            message="It may have been removed. Go back to the list.",
+        )
+
+
+# Signing in and out ---------------------------------------------------------------
+
+
+def _safe_next(target: str) -> str:
+    """Only a path on our own /staff pages, never another site."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith(PREFIX) or "\\" in target:
+        return PREFIX
+    return target
+
+
+async def sign_in_page(request: web.Request) -> web.Response:
+    return await render(
+        request,
+        "staff/sign_in.html",
+        next=_safe_next(request.query.get("next", PREFIX)),
+        error=None,
+        email="",
+        signed_out="signed_out" in request.query,
+    )
+
+
+async def sign_in(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    email = _field(form, "email")[:254]
+    password = _field(form, "password")
+    target = _safe_next(_field(form, "next") or PREFIX)
+    accounts = request.app[SITE].accounts
+    # argon2 is deliberately slow: keep it off the event loop.
+    result = await asyncio.get_running_loop().run_in_executor(
+        None, accounts.sign_in, email, password
+    )
+    if result.outcome is SignIn.OK:
+        await start_signed_in_session(request, result.email or email)
+        raise web.HTTPSeeOther(target)
+    if result.outcome is SignIn.LOCKED:
+        error = (
+            "Too many failed sign-ins, so this account is locked until "
+            f"{london(result.locked_until)} (UK time). Ask an administrator if you need in sooner."
+        )
+        status = 429
+    else:
+        error = "The email or password is not right. Check them and try again."
+        status = 401
+    return await render(
+        request,
+        "staff/sign_in.html",
+        status=status,
+        next=target,
+        error=error,
+        email=email,
+        signed_out=False,
+    )
+
+
+async def sign_out(request: web.Request) -> web.StreamResponse:
+    request.app[SITE].accounts.revoke_sessions(signed_in_email(request))
+    session = await get_session(request)
+    session.invalidate()
+    raise web.HTTPSeeOther(f"{SIGN_IN}?signed_out=1")
+
+
+# Overview ---------------------------------------------------------------------------
+
+
+async def overview(request: web.Request) -> web.Response:
+    site = request.app[SITE]
+    filters = parse_filters(request.query, site.areas, fields=("area", "from", "to"))
+    wanted = filters.wanted
+    summary = site.review.summary(wanted)
+    last_day = (
+        date.fromisoformat(filters.chosen["to"][0]) if filters.chosen.get("to") else date.today()
+    )
+    weeks = charts.weekly_counts(site.review.created_times(wanted), last_day)
+    queue_filter = FeedbackFilter(areas=wanted.areas, flagged=True, reviewed=False)
+    new_filter = FeedbackFilter(areas=wanted.areas, reviewed=False)
+    return await render(
+        request,
+        "staff/overview.html",
+        filters=filters,
+        summary=summary,
+        total=sum(row.count for row in summary),
+        flagged_waiting=site.store.page(queue_filter, 1, 1).total,
+        not_reviewed=site.store.page(new_filter, 1, 1).total,
+        impact_chart=charts.horizontal_bars(
+            "Feedback per Flourish impact",
+            [(site.impact_names[row.impact], row.count) for row in summary],
+        ),
+        weeks=weeks,
+        trend_chart=charts.column_trend("Feedback per week (weeks start on Monday)", weeks),
+    )
+
+
+# Feedback list, detail and changes ----------------------------------------------------
+
+
+async def feedback_list(request: web.Request) -> web.Response:
+    site = request.app[SITE]
+    staff = signed_in_email(request)
+    filters = parse_filters(request.query, site.areas)
+    page = site.store.page(filters.wanted, filters.page, PAGE_SIZE)
+    site.review.audit_flagged_views(staff, page.items)
+    queue, queue_total = ([], 0)
+    if filters.page == 1:
+        queue, queue_total = site.review.safeguarding_queue(staff, filters.wanted.areas)
+    return await render(
+        request,
+        "staff/feedback_list.html",
+        filters=filters,
+        page=page,
+        queue=queue,
+        queue_total=queue_total,
+        area_name=site.area_name,
+    )
+
+
+async def feedback_detail(request: web.Request) -> web.Response:
+    site = request.app[SITE]
+    row = site.review.get(request.match_info["feedback_id"], signed_in_email(request))
+    return await render(
+        request, "staff/feedback_detail.html", item=row, area_name=site.area_name
+    )
+
+
+def _detail_url(feedback_id: str) -> str:
+    return f"{PREFIX}/feedback/{feedback_id}"
+
+
+async def set_reviewed(request: web.Request) -> web.StreamResponse:
+    feedback_id = request.match_info["feedback_id"]
+    form = await request.post()
+    reviewed = _field(form, "reviewed") != "no"
+    request.app[SITE].review.set_reviewed(feedback_id, signed_in_email(request), reviewed)
+    await flash(request, "Marked as reviewed." if reviewed else "Marked as not reviewed.")
+    raise web.HTTPSeeOther(_detail_url(feedback_id))
+
+
+async def add_note(request: web.Request) -> web.StreamResponse:
+    feedback_id = request.match_info["feedback_id"]
+    form = await request.post()
+    try:
+        request.app[SITE].review.add_note(
+            feedback_id, signed_in_email(request), _field(form, "note")
+        )
+        await flash(request, "Note added.")
+    except ReviewError as error:
+        await flash(request, f"Not added: {error}")
+    raise web.HTTPSeeOther(_detail_url(feedback_id))
+
+
+async def change_impact(request: web.Request) -> web.StreamResponse:
+    feedback_id = request.match_info["feedback_id"]
+    form = await request.post()
+    site = request.app[SITE]
+    try:
+        site.review.change_impact(feedback_id, signed_in_email(request), _field(form, "impact"))
+        await flash(request, "Impact changed. The young person's own choice is kept too.")
+    except ReviewError as error:
+        await flash(request, f"Not changed: {error}")
+    raise web.HTTPSeeOther(_detail_url(feedback_id))
+
+
+# Exports ----------------------------------------------------------------------------
+
+
+async def export_csv(request: web.Request) -> web.Response:
+    site = request.app[SITE]
+    filters = parse_filters(request.query, site.areas)
+    rows = site.review.export_rows(filters.wanted, signed_in_email(request), "csv")
+    # A byte-order mark, so Excel opens the UTF-8 file with the right characters.
+    body = "\ufeff" + to_csv(rows)
+    name = f"feedback-{date.today():%Y-%m-%d}.csv"
+    return web.Response(
+        body=body.encode("utf-8"),
+        headers={
+            **STAFF_HEADERS,
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{name}"',
+        },
+    )
+
+
+async def api_feedback(request: web.Request) -> web.Response:
+    site = request.app[SITE]
+    filters = parse_filters(request.query, site.areas)
+    if filters.errors:
+        return web.json_response(
+            {"errors": filters.errors}, status=400, headers={"Cache-Control": "no-store"}
+        )
+    size_text = request.query.get("per_page", str(API_PAGE_SIZE))
+    size = int(size_text) if size_text.isdigit() and len(size_text) <= 6 else API_PAGE_SIZE
+    size = min(max(size, 1), API_MAX_PAGE_SIZE)
+    page = site.store.page(filters.wanted, filters.page, size)
+    site.review.audit_api_page(signed_in_email(request), filters.wanted, page)
+    return web.json_response(
+        {
+            "filters": filters.as_dict(),
+            "total": page.total,
+            "page": page.number,
+            "pages": page.pages,
+            "per_page": page.size,
+            "items": [row.as_dict() for row in page.items],
+        },
+        dumps=lambda value: json.dumps(value, ensure_ascii=False),
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+# "You said, we did" ------------------------------------------------------------------
+
+
+async def we_did_page(request: web.Request, error: str | None = None, **kept: str) -> web.Response:
+    site = request.app[SITE]
+    return await render(
+        request,
+        "staff/we_did.html",
+        status=400 if error else 200,
+        updates=site.board.all_updates(),
+        error=error,
+        kept=kept,
+        area_name=site.area_name,
+    )
+
+
+async def publish_we_did(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    site = request.app[SITE]
+    kept = {name: _field(form, name) for name in ("impact", "area", "you_said", "we_did")}
+    try:
+        site.board.publish(
+            signed_in_email(request),
+            kept["impact"],
+            kept["area"] or None,
+            kept["you_said"],
+            kept["we_did"],
+        )
+    except UpdateError as error:
+        return await we_did_page(request, str(error), **kept)
+    await flash(request, "Published. Young people will hear it from now on.")
+    raise web.HTTPSeeOther(f"{PREFIX}/we-did")
+
+
+async def withdraw_we_did(request: web.Request) -> web.StreamResponse:
+    text = request.match_info["update_id"]
+    if not text.isdigit() or len(text) > 12:
+        raise NotFound(text)
+    try:
+        request.app[SITE].board.withdraw(signed_in_email(request), int(text))
+    except UpdateError as error:
+        await flash(request, str(error))
+        raise web.HTTPSeeOther(f"{PREFIX}/we-did") from None
+    await flash(request, "Withdrawn. Young people will no longer hear it.")
+    raise web.HTTPSeeOther(f"{PREFIX}/we-did")
+
+
+# Audit log ---------------------------------------------------------------------------
+
+
+async def audit_log(request: web.Request) -> web.Response:
+    events = request.app[SITE].review.audit_events()
+    return await render(request, "staff/audit.html", events=events)
