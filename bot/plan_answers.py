@@ -104,9 +104,43 @@ class PlanAnswerer:
         if question.intent not in REFINABLE_INTENTS or not question.text:
             return None
         item, exact = self.search.find(question.text, pack)  # number first, then topic
+        missing = LIST_INTENTS.get(question.intent)
+        if missing is not None and missing not in pack.lists:
+            return self._item_for_missing_list(question, pack, missing, item)
         if question.intent not in TOPIC_REFINABLE_INTENTS and not exact:
             return None  # a list question only narrows to an item it names exactly
         return self._item_answer(pack, item, exact) if item else None
+
+    def _item_for_missing_list(
+        self, question: Question, pack: ContentPack, key: str, here: Item | None
+    ) -> Answer | None:
+        """A question for a list this area's plan lacks may still name what it is about.
+
+        "What is the safe and secure impact?" in Camden names Norfolk's impact, and
+        "how can young people have a say?" heard as "what matters most" is about a
+        Camden building block. Only an item named in full counts from the other
+        plan, so "the 8 impacts" (a count, not impact 8) still gets the lists.
+        """
+        text = question.text.lower()
+        for other in self.library.packs.values():
+            if other is pack or key not in other.lists:
+                continue
+            named = [item for item in other.lists[key].items if item.name.lower() in text]
+            if named:
+                return self._from_elsewhere(pack, other, named[0], exact=True)
+        if here is not None:
+            return self._item_answer(pack, here, exact=False)
+        return None
+
+    def _from_elsewhere(
+        self, pack: ContentPack, other: ContentPack, item: Item, exact: bool
+    ) -> Answer:
+        """An item of another area's plan, saying whose it is."""
+        answer = self._item_answer(other, item, exact)
+        answer.area = pack.area_id
+        prefix = self.words["elsewhere"].format(area=other.area_name, plain="").strip()
+        answer.messages.insert(0, Message(prefix))
+        return answer
 
     # --- buttons -----------------------------------------------------------
     def _button(self, name: str, payload: str, **values: str) -> dict[str, str]:
@@ -202,11 +236,7 @@ class PlanAnswerer:
                 continue
             item, exact = self.search.find(question.text, other)
             if item is not None:
-                answer = self._item_answer(other, item, exact)
-                answer.area = pack.area_id
-                prefix = self.words["elsewhere"].format(area=other.area_name, plain="").strip()
-                answer.messages.insert(0, Message(prefix))
-                return answer
+                return self._from_elsewhere(pack, other, item, exact)
         if PLAN_WORDS.search(question.text.lower()):
             return self._plan(question, pack)  # "the plan for teenagers": the plan itself
         answer = self._list(pack, pack.main_list)

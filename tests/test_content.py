@@ -296,3 +296,24 @@ def test_a_kind_only_another_area_has_is_searched_there(answerer):
     """'The learning impact' means Norfolk's impact, not Camden's learning outcome."""
     answer = answerer.answer(Question("ask_about", "what is the learning impact"))
     assert answer.focus == "learning" and "Norfolk" in answer.messages[0].text
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "item_id", "says"),
+    [
+        ("list_impacts", "what is the safe and secure impact", "safe-and-secure", "Norfolk"),
+        ("list_what_matters", "how can young people have a say", "building-block-7", "Camden"),
+    ],
+)
+def test_a_list_this_area_lacks_still_finds_the_item_named(answerer, intent, text, item_id, says):
+    """Camden has no impacts: a question naming one gets Norfolk's, or Camden's closest topic."""
+    answer = answerer.answer(Question(intent, text, area="camden"))
+    assert answer.focus == item_id
+    assert says in " ".join(message.text for message in answer.messages)
+
+
+@pytest.mark.parametrize("text", ["what are the impacts", "what are the 8 impacts"])
+def test_a_list_this_area_lacks_is_still_said_plainly(answerer, text):
+    answer = answerer.answer(Question("list_impacts", text, area="camden"))
+    assert answer.focus is None
+    assert "doesn't have impacts" in answer.messages[0].text
