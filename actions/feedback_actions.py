@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.shared import FEEDBACK_FLOW, NLP, AskQuestion
+from actions.shared import AREAS, FEEDBACK_FLOW, NLP, AskQuestion
 from bot.crisis import RiskDetector
 from bot.feedback_flow import (
     HELPER_SLOTS,
@@ -24,6 +24,7 @@ from bot.feedback_flow import (
 )
 from bot.feedback_store import FeedbackStore, StoreUnavailable
 from bot.impact_classifier import ensure_classifier
+from bot.you_said_we_did import WeDidBoard, WeDidTeller
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,15 @@ logger = logging.getLogger(__name__)
 FLOW = FEEDBACK_FLOW
 CLASSIFIER = ensure_classifier(NLP)
 RISK = RiskDetector(NLP)
+STORE = FeedbackStore.from_settings()
+# What this conversation's last saved feedback was about, for "what happened to it?".
+LAST_IMPACT_SLOT = "last_feedback_impact"
+LAST_AREA_SLOT = "last_feedback_area"
+
+
+def teller(store: FeedbackStore) -> WeDidTeller:
+    """The "you said, we did" words, reading updates from ``store``'s database."""
+    return WeDidTeller(WeDidBoard(store.sessions, AREAS), FLOW.wording.we_did, FLOW.wording.impacts)
 
 
 def forget_feedback() -> List[Dict[str, Any]]:
@@ -169,7 +179,7 @@ class AskFeedbackConsent(AskFeedbackQuestion):
 class ActionSaveFeedback(Action):
     """Saves after consent; says "saved" only after the commit succeeded."""
 
-    store: FeedbackStore = FeedbackStore.from_settings()
+    store: FeedbackStore = STORE
 
     def name(self) -> str:
         return "action_save_feedback"
@@ -209,7 +219,36 @@ class ActionSaveFeedback(Action):
         key = "saved" if outcome.created else "already_saved"
         impact = FLOW.wording.impact_label(record.impact)
         dispatcher.utter_message(text=replies[key].format(impact=impact))
-        return forget_feedback()
+        for text in teller(self.store).after_saving(record.impact, record.area):
+            dispatcher.utter_message(text=text)
+        return [
+            *forget_feedback(),
+            SlotSet(LAST_IMPACT_SLOT, record.impact),
+            SlotSet(LAST_AREA_SLOT, record.area),
+        ]
+
+
+class ActionFeedbackOutcome(Action):
+    """ "What happened to my feedback?": the latest "you said, we did" updates."""
+
+    store: FeedbackStore = STORE
+
+    def name(self) -> str:
+        return "action_feedback_outcome"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        area = tracker.get_slot(LAST_AREA_SLOT) or tracker.get_slot("area")
+        texts = teller(self.store).on_request(tracker.get_slot(LAST_IMPACT_SLOT), area)
+        for text in texts[:-1]:
+            dispatcher.utter_message(text=text)
+        buttons = FLOW.wording.buttons
+        dispatcher.utter_message(
+            text=texts[-1],
+            buttons=[{"title": buttons["tell_us"], "payload": "/give_feedback"}],
+        )
+        return []
 
 
 class ActionForgetFeedback(Action):

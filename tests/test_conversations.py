@@ -18,6 +18,7 @@ def test_first_greeting_gives_privacy_notice_and_menu(chat):
         "The plan for young people",
         "Find support",
         "Tell us how understood you feel",
+        "What happened to feedback?",
     ]
 
 

@@ -66,7 +66,11 @@ def test_running_the_save_twice_for_one_turn_stores_one_record(actions_module, s
     [row] = store.find()
     assert "Sam" not in row.text and "07700900123" not in row.text
     assert row.impact == "understood" and row.rating == 2
-    assert all(event["value"] is None for event in events)  # answers cleared
+    remembered = {"last_feedback_impact", "last_feedback_area"}
+    answers = [event for event in events if event["name"] not in remembered]
+    assert all(event["value"] is None for event in answers)  # answers cleared
+    kept = {event["name"]: event["value"] for event in events if event["name"] in remembered}
+    assert kept == {"last_feedback_impact": "understood", "last_feedback_area": "camden"}
 
 
 def test_a_database_error_is_admitted_and_nothing_is_claimed(actions_module, store):
@@ -100,3 +104,37 @@ def test_leaving_at_the_first_question_says_nothing_was_saved(actions_module, st
     assert "Nothing was saved" in text
     assert store.count() == 0
     assert all(event["value"] is None for event in events)
+
+
+def test_after_saving_the_latest_we_did_on_that_impact_is_said(actions_module, store):
+    from bot.you_said_we_did import WeDidBoard
+
+    board = WeDidBoard(store.sessions, {"camden": "Camden", "norfolk": "Norfolk"})
+    board.publish("sam@example.org", "understood", "camden", "Nobody listens", "We ask first")
+    text, _, _ = run_save(actions_module, store)
+    assert "is saved" in text
+    assert "You said: Nobody listens We did: We ask first" in text
+
+
+def test_asking_what_happened_reads_the_published_updates(actions_module, store):
+    from bot.you_said_we_did import WeDidBoard
+
+    action = actions_module.ActionFeedbackOutcome()
+    action.store = store
+
+    def ask(slots: dict) -> list[dict]:
+        tracker = Tracker("s", slots, {"text": "what happened"}, [], False, None, {}, "")
+        dispatcher = CollectingDispatcher()
+        assert asyncio.run(action.run(dispatcher, tracker, {})) == []
+        return dispatcher.messages
+
+    (none,) = ask({})
+    assert "haven't posted an update" in none["text"]
+    assert none["buttons"][0]["payload"] == "/give_feedback"
+    board = WeDidBoard(store.sessions, {"camden": "Camden", "norfolk": "Norfolk"})
+    board.publish("sam@example.org", "learning", None, "Exams", "Quiet rooms")
+    board.publish("sam@example.org", "healthy", "norfolk", "Clinics", "A bus")
+    intro, first, second = ask({"last_feedback_impact": "learning"})
+    assert "Staff read every piece" in intro["text"]
+    assert "Quiet rooms" in first["text"] and "A bus" in second["text"]
+    assert len(ask({"area": "camden"})) == 2  # Norfolk's own update is not said in Camden
