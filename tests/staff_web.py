@@ -12,11 +12,10 @@ import requests
 from aiohttp import web
 
 from bot.web.app import make_app
-from tests.conftest import free_port
+from tests.conftest import TEST_SESSION_KEY, free_port
 
 PASSWORD = "a long enough passphrase"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-TEST_SESSION_KEY = "aB3xZ8q0Rk7wYdJ2cV5nP9sL1mT4uH6gE0fQ8iO2bWk="
 
 
 def staff_env(database_url: str, **changes: str) -> dict[str, str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -11,10 +10,11 @@ from sqlalchemy import create_engine, select, text, update
 
 from bot.feedback_records import Feedback, FeedbackNote
 from bot.feedback_review import FeedbackReview, NotFound, ReviewError
-from bot.feedback_store import FeedbackFilter, FeedbackStore, NewFeedback
+from bot.feedback_store import FeedbackFilter, FeedbackStore
 from bot.retention import remove_old_conversations, remove_old_feedback_text
 from bot.staff_records import AuditEvent
 from bot.web.staff.charts import weekly_counts
+from tests.feedback_samples import save
 
 STAFF = "sam@example.org"
 
@@ -29,21 +29,6 @@ def store(database_url):
 @pytest.fixture
 def review(store):
     return FeedbackReview(store)
-
-
-def save(store: FeedbackStore, **changes) -> str:
-    values = {
-        "id": str(uuid.uuid4()),
-        "conversation_id": f"chat-{uuid.uuid4().hex}",
-        "text": "nobody at school listens to me",
-        "impact": "understood",
-        "impact_choice": "suggested-confirmed",
-        "rating": 2,
-        "age_band": "11-15",
-        "area": "camden",
-    }
-    values.update(changes)
-    return store.save(NewFeedback(**values)).id
 
 
 def age(store: FeedbackStore, record_id: str, days: int) -> None:

@@ -22,15 +22,15 @@ from aiohttp_session import Session
 from sqlalchemy import select, update
 
 from bot.feedback_records import Feedback
-from bot.feedback_store import FeedbackStore, NewFeedback
+from bot.feedback_store import FeedbackStore
 from bot.staff_accounts import StaffAccounts
 from bot.staff_records import AuditEvent
 from bot.web.app import make_app
 from bot.web.staff.sessions import COOKIE_NAME, PUBLIC, StaffCookieStorage
-from tests.conftest import free_port
+from tests.conftest import TEST_SESSION_KEY, free_port
+from tests.feedback_samples import save
 from tests.staff_web import (
     PASSWORD,
-    TEST_SESSION_KEY,
     csrf_from,
     sign_in,
     staff_env,
@@ -57,21 +57,6 @@ def staff(site):
     browser, answer = sign_in(site)
     assert answer.status_code == 303, answer.text
     return browser
-
-
-def save(store: FeedbackStore, **changes) -> str:
-    values = {
-        "id": str(uuid.uuid4()),
-        "conversation_id": f"chat-{uuid.uuid4().hex}",
-        "text": "nobody at school listens to me",
-        "impact": "understood",
-        "impact_choice": "suggested-confirmed",
-        "rating": 2,
-        "age_band": "11-15",
-        "area": "camden",
-    }
-    values.update(changes)
-    return store.save(NewFeedback(**values)).id
 
 
 def audit_actions(store: FeedbackStore) -> list[str]:

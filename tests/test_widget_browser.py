@@ -8,83 +8,14 @@ so browser tests live in this module only.
 from __future__ import annotations
 
 import json
-import os
-import sys
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-from bot import PROJECT_ROOT, settings
-from tests.conftest import running_server
+from tests.conftest import ARTIFACTS, run_axe
 
 pytestmark = [pytest.mark.model, pytest.mark.browser]
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = PROJECT_ROOT / "test_artifacts"
-AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 GREETING = "I'm a chatbot for young people and families"
-
-
-@pytest.fixture(scope="module")
-def web_app(rasa_server, web_port, tmp_path_factory):
-    port = web_port
-    log = tmp_path_factory.mktemp("web") / "web.log"
-    env = settings.process_environment(
-        {
-            **os.environ,
-            "WEB_PORT": str(port),
-            "RASA_PUBLIC_URL": rasa_server,
-            # A neutral local page, so the test makes no request off this machine.
-            "QUICK_EXIT_URL": f"http://127.0.0.1:{port}/health",
-        }
-    )
-    url = f"http://127.0.0.1:{port}"
-    with running_server([sys.executable, "-m", "bot.web"], env, f"{url}/health", log, 60):
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"Debian's chromium is not installed at {CHROMIUM}. Install it with "
-            "'apt-get install chromium' (.ci/run does); tests never download a browser."
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def context(browser):
-    """A fresh browser profile that records any request leaving this machine."""
-    context = browser.new_context()
-    context.outside_requests = []
-
-    def guard(route):
-        host = urlsplit(route.request.url).hostname
-        if host in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            context.outside_requests.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    yield context
-    context.close()
 
 
 def open_chat(context, web_app):
@@ -179,14 +110,7 @@ def test_axe_finds_no_wcag22_aa_violations(browser, web_app):
     context = browser.new_context(bypass_csp=True)  # so axe can be injected
     try:
         page = open_chat(context, web_app)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate(
-            """() => axe.run(document, {
-                runOnly: {type: 'tag',
-                          values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
-                rules: {'target-size': {enabled: true}}
-            })"""
-        )
+        result = run_axe(page)
         violations = [
             {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]}
             for v in result["violations"]

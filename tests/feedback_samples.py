@@ -1,0 +1,28 @@
+"""Sample feedback records for tests that need some in a database."""
+
+from __future__ import annotations
+
+import uuid
+
+from bot.feedback_store import FeedbackStore, NewFeedback
+
+
+def sample_feedback(**changes) -> NewFeedback:
+    """A typical record; ``changes`` override any field."""
+    values = {
+        "id": str(uuid.uuid4()),
+        "conversation_id": f"chat-{uuid.uuid4().hex}",
+        "text": "nobody at school listens to me",
+        "impact": "understood",
+        "impact_choice": "suggested-confirmed",
+        "rating": 2,
+        "age_band": "11-15",
+        "area": "camden",
+    }
+    values.update(changes)
+    return NewFeedback(**values)
+
+
+def save(store: FeedbackStore, **changes) -> str:
+    """Save a sample record through the store (so it is scrubbed and hashed); its id."""
+    return store.save(sample_feedback(**changes)).id
