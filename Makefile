@@ -38,6 +38,7 @@ bench: setup
 	$(PY) bench/detector.py
 	$(PY) bench/impact_eval.py
 	$(PY) bench/feedback_store.py
+	$(PY) bench/staff_pages.py
 	@echo "Latency: start the assistant (make run), then: $(PY) bench/latency.py --concurrency 1 20"
 
 clean:

@@ -10,12 +10,11 @@ cost of saving an already-saved record (the retry path).
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
-import time
 import uuid
 
-from sqlalchemy import create_engine, text
+from databases import temporary_postgres_schema
+from timing import report, timed  # bench/timing.py (the script's folder is on sys.path)
 
 from bot.db_migrations import upgrade
 from bot.feedback_store import FeedbackStore, NewFeedback
@@ -28,24 +27,6 @@ TEXTS = [
     "i get so anxious before exams that i can't sleep",
     "people at school make fun of my accent and my religion",
 ]
-
-
-def timed(function, repeat: int) -> list[float]:
-    times = []
-    for index in range(repeat):
-        started = time.perf_counter()
-        function(index)
-        times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
-def report(label: str, times: list[float]) -> None:
-    times = sorted(times)
-    p95 = times[int(len(times) * 0.95) - 1]
-    print(
-        f"{label:<34} mean {statistics.mean(times):7.2f} ms  p50 {statistics.median(times):7.2f}"
-        f"  p95 {p95:7.2f}  max {times[-1]:7.2f}  (n={len(times)})"
-    )
 
 
 def bench_store(label: str, url: str, records: int) -> None:
@@ -83,21 +64,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         bench_store("SQLite", f"sqlite:///{folder}/bench.db", args.records)
 
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(args.postgres, future=True)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:  # the figure is optional when no server runs
-        print(f"PostgreSQL skipped: {error.__class__.__name__}: {error}")
-        return
-    try:
-        bench_store("PostgreSQL", f"{args.postgres}?options=-csearch_path%3D{schema}", args.records)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
+    with temporary_postgres_schema(args.postgres) as url:
+        if url:
+            bench_store("PostgreSQL", url, args.records)
 
 if __name__ == "__main__":
     main()

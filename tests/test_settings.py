@@ -37,3 +37,9 @@ def test_every_endpoint_placeholder_has_a_default():
     names = set(re.findall(r"\$\{(\w+)\}", text))
     assert names and names <= set(settings.DEFAULTS)
     yaml.safe_load(text)
+
+
+def test_every_setting_is_documented_in_the_readme():
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    missing = [name for name in settings.DEFAULTS if f"`{name}`" not in readme]
+    assert missing == [], f"add these to the README's configuration table: {missing}"
