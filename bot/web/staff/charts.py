@@ -20,12 +20,20 @@ TEXT = "#0b0c0c"
 GRID = "#b1b4b6"
 
 
+TREND_WEEKS = 12
+
+
+def first_monday(last_day: date, weeks: int = TREND_WEEKS) -> date:
+    """The Monday that starts the trend of ``weeks`` weeks ending with ``last_day``'s week."""
+    return last_day - timedelta(days=last_day.weekday()) - timedelta(weeks=weeks - 1)
+
+
 def weekly_counts(
-    times: Iterable[datetime], last_day: date, weeks: int = 12
+    times: Iterable[datetime], last_day: date, weeks: int = TREND_WEEKS
 ) -> list[tuple[date, int]]:
     """Records per week (Monday to Sunday, UTC) for the ``weeks`` weeks up to ``last_day``."""
-    last_monday = last_day - timedelta(days=last_day.weekday())
-    mondays = [last_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    start = first_monday(last_day, weeks)
+    mondays = [start + timedelta(weeks=n) for n in range(weeks)]
     counts = dict.fromkeys(mondays, 0)
     for moment in times:
         day = as_utc(moment).date()
