@@ -164,6 +164,11 @@ def _for_area(area: str | None):
     return or_(WeDidUpdate.area.is_(None), WeDidUpdate.area == area)
 
 
+def as_sentence(text: str) -> str:
+    """Staff often leave off the full stop; "You said: x We did: y" reads as one run-on."""
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
 def describe(
     update: PublishedUpdate,
     template: str,
@@ -175,7 +180,7 @@ def describe(
     return template.format(
         impact=impact_labels.get(update.impact, update.impact),
         area=areas.get(update.area, everywhere) if update.area else everywhere,
-        you_said=update.you_said,
+        you_said=as_sentence(update.you_said),
         we_did=update.we_did,
         date=f"{update.published_at.day} {update.published_at:%B %Y}",
     )

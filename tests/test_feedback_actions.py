@@ -113,7 +113,7 @@ def test_after_saving_the_latest_we_did_on_that_impact_is_said(actions_module, s
     board.publish("sam@example.org", "understood", "camden", "Nobody listens", "We ask first")
     text, _, _ = run_save(actions_module, store)
     assert "is saved" in text
-    assert "You said: Nobody listens We did: We ask first" in text
+    assert "You said: Nobody listens. We did: We ask first" in text
 
 
 def test_asking_what_happened_reads_the_published_updates(actions_module, store):

@@ -71,7 +71,7 @@ def test_after_saving_the_young_person_hears_the_latest_update_on_that_impact(bo
     board.publish(STAFF, "understood", "camden", "Nobody listens", "Youth workers now ask first")
     (said,) = teller.after_saving("understood", "camden")
     assert "Being listened to" in said
-    assert "You said: Nobody listens" in said and "We did: Youth workers now ask first" in said
+    assert "You said: Nobody listens. We did: Youth workers now ask first" in said
 
 
 def test_asking_what_happened_gives_this_chats_impact_first_then_the_newest(board, teller):
@@ -93,3 +93,9 @@ def test_when_the_database_is_down_the_assistant_says_so_and_carries_on():
     teller = WeDidTeller(WeDidBoard(store.sessions, AREAS), wording.we_did, wording.impacts)
     assert teller.after_saving("learning", "camden") == []
     assert teller.on_request("learning", None) == [wording.we_did["unavailable"]]
+
+
+def test_staffs_own_punctuation_is_kept(board, teller):
+    board.publish(STAFF, "healthy", None, "Is the clinic open late?", "Yes, on Thursdays.")
+    (said,) = teller.after_saving("healthy", None)
+    assert "You said: Is the clinic open late? We did: Yes, on Thursdays." in said
