@@ -21,7 +21,7 @@ from bot.spacy_pipeline import load_pipeline
 
 NLP = load_pipeline()
 LIBRARY = load_library()
-AREAS = {area: pack.area_name for area, pack in LIBRARY.packs.items()}
+AREAS = LIBRARY.area_names()
 # Questions and answer-reading for feedback; the support form reads ages and
 # areas the same way.
 FEEDBACK_FLOW = FeedbackFlow(load_feedback_wording(), AREAS)

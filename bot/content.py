@@ -78,6 +78,10 @@ class ContentLibrary:
     default_area: str
     wording: dict[str, str] = field(default_factory=dict)
 
+    def area_names(self) -> dict[str, str]:
+        """Area id -> display name, for buttons, filters and answers."""
+        return {area: pack.area_name for area, pack in self.packs.items()}
+
     def pack(self, area_id: str | None) -> ContentPack:
         return self.packs.get(area_id or "", self.packs[self.default_area])
 

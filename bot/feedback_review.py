@@ -8,10 +8,9 @@ never touch the tables directly.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import ContextManager, Iterable
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.feedback_records import Feedback, FeedbackNote, utc_now
@@ -19,8 +18,9 @@ from bot.feedback_store import (
     FeedbackFilter,
     FeedbackStore,
     Page,
-    StoreUnavailable,
     apply_filter,
+    count_of,
+    unit_of_work,
 )
 from bot.flourish import IMPACT_SLUGS
 from bot.staff_audit import recent_events, record_event, record_views
@@ -50,8 +50,8 @@ class FeedbackReview:
     def __init__(self, store: FeedbackStore) -> None:
         self.store = store
 
-    def _session(self) -> Session:
-        return self.store.session()
+    def _work(self) -> ContextManager[Session]:
+        return unit_of_work(self.store.sessions)
 
     # Reading ---------------------------------------------------------------
 
@@ -61,17 +61,12 @@ class FeedbackReview:
         """Flagged records nobody has reviewed, oldest first, and how many there are."""
         wanted = FeedbackFilter(areas=areas, flagged=True, reviewed=False)
         query = apply_filter(select(Feedback), wanted)
-        try:
-            with self._session() as session, session.begin():
-                total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-                items = list(
-                    session.scalars(
-                        query.order_by(Feedback.created_at, Feedback.id).limit(limit)
-                    )
-                )
-                record_views(session, staff, "viewed-flagged", [item.id for item in items])
-        except SQLAlchemyError as error:
-            raise StoreUnavailable("the feedback database is not available") from error
+        with self._work() as session:
+            total = count_of(session, query)
+            items = list(
+                session.scalars(query.order_by(Feedback.created_at, Feedback.id).limit(limit))
+            )
+            record_views(session, staff, "viewed-flagged", [item.id for item in items])
         return items, total
 
     def audit_flagged_views(self, staff: str, rows: Iterable[Feedback]) -> None:
@@ -79,20 +74,16 @@ class FeedbackReview:
         flagged = [row.id for row in rows if row.safeguarding_flag]
         if not flagged:
             return
-        self._write(lambda session: record_views(session, staff, "viewed-flagged", flagged))
+        with self._work() as session:
+            record_views(session, staff, "viewed-flagged", flagged)
 
     def get(self, feedback_id: str, staff: str) -> Feedback:
         """One record with its notes; opening a flagged one is audited."""
-        try:
-            with self._session() as session, session.begin():
-                row = session.get(Feedback, feedback_id)
-                if row is None:
-                    raise NotFound(feedback_id)
-                if row.safeguarding_flag:
-                    record_event(session, staff, "viewed-flagged", row.id)
-                return row
-        except SQLAlchemyError as error:
-            raise StoreUnavailable("the feedback database is not available") from error
+        with self._work() as session:
+            row = self._row(session, feedback_id)
+            if row.safeguarding_flag:
+                record_event(session, staff, "viewed-flagged", row.id)
+            return row
 
     def summary(self, wanted: FeedbackFilter) -> list[ImpactSummary]:
         """Count and average rating per impact (all eight, zeros included)."""
@@ -105,11 +96,8 @@ class FeedbackReview:
             ),
             wanted,
         ).group_by(Feedback.impact)
-        try:
-            with self._session() as session:
-                rows = session.execute(query).all()
-        except SQLAlchemyError as error:
-            raise StoreUnavailable("the feedback database is not available") from error
+        with self._work() as session:
+            rows = session.execute(query).all()
         found = {impact: (count, average, rated) for impact, count, average, rated in rows}
         summaries = []
         for slug in IMPACT_SLUGS:
@@ -120,17 +108,13 @@ class FeedbackReview:
 
     def created_times(self, wanted: FeedbackFilter) -> list:
         """When each matching record was saved (for the weekly trend)."""
-        query = apply_filter(select(Feedback.created_at), wanted)
-        try:
-            with self._session() as session:
-                return list(session.scalars(query))
-        except SQLAlchemyError as error:
-            raise StoreUnavailable("the feedback database is not available") from error
+        with self._work() as session:
+            return list(session.scalars(apply_filter(select(Feedback.created_at), wanted)))
 
     # Changing ----------------------------------------------------------------
 
     def set_reviewed(self, feedback_id: str, staff: str, reviewed: bool = True) -> None:
-        def change(session: Session) -> None:
+        with self._work() as session:
             row = self._row(session, feedback_id)
             row.review_status = "reviewed" if reviewed else "new"
             row.reviewed_at = utc_now() if reviewed else None
@@ -138,30 +122,24 @@ class FeedbackReview:
             action = "marked-reviewed" if reviewed else "marked-not-reviewed"
             record_event(session, staff, action, feedback_id)
 
-        self._write(change)
-
     def add_note(self, feedback_id: str, staff: str, text: str) -> None:
         text = " ".join(text.split())
         if not text:
             raise ReviewError("The note is empty.")
         if len(text) > MAX_NOTE_CHARACTERS:
             raise ReviewError(f"A note can be at most {MAX_NOTE_CHARACTERS} characters.")
-
-        def change(session: Session) -> None:
+        with self._work() as session:
             self._row(session, feedback_id)
             session.add(
                 FeedbackNote(feedback_id=feedback_id, created_at=utc_now(), author=staff, text=text)
             )
             record_event(session, staff, "added-note", feedback_id)
 
-        self._write(change)
-
     def change_impact(self, feedback_id: str, staff: str, impact: str) -> None:
         """A staff correction: the young person's own choice is kept beside it."""
         if impact not in IMPACT_SLUGS:
             raise ReviewError(f"Unknown impact {impact!r}.")
-
-        def change(session: Session) -> None:
+        with self._work() as session:
             row = self._row(session, feedback_id)
             if row.impact == impact:
                 return
@@ -177,17 +155,12 @@ class FeedbackReview:
                 session, staff, "changed-impact", feedback_id, {"from": before, "to": impact}
             )
 
-        self._write(change)
-
     def export_rows(self, wanted: FeedbackFilter, staff: str, fmt: str) -> list[Feedback]:
         """The records to export; the export itself is audited with its filter."""
         rows = self.store.find(wanted)
         detail = {"format": fmt, "count": len(rows), "filter": _filter_detail(wanted)}
-
-        def log(session: Session) -> None:
+        with self._work() as session:
             record_event(session, staff, "exported", detail=detail)
-
-        self._write(log)
         return rows
 
     def audit_api_page(self, staff: str, wanted: FeedbackFilter, page: Page) -> None:
@@ -199,29 +172,15 @@ class FeedbackReview:
             "page": page.number,
             "filter": _filter_detail(wanted),
         }
-        flagged = [row.id for row in page.items if row.safeguarding_flag]
-
-        def log(session: Session) -> None:
+        with self._work() as session:
             record_event(session, staff, "exported", detail=detail)
-            record_views(session, staff, "viewed-flagged", flagged)
-
-        self._write(log)
+            record_views(
+                session, staff, "viewed-flagged", [r.id for r in page.items if r.safeguarding_flag]
+            )
 
     def audit_events(self, limit: int = 200) -> list[AuditEvent]:
-        try:
-            with self._session() as session:
-                return recent_events(session, limit)
-        except SQLAlchemyError as error:
-            raise StoreUnavailable("the feedback database is not available") from error
-
-    def _write(self, change) -> None:
-        try:
-            with self._session() as session, session.begin():
-                change(session)
-        except (NotFound, ReviewError):
-            raise
-        except SQLAlchemyError as error:
-            raise StoreUnavailable("the feedback database is not available") from error
+        with self._work() as session:
+            return recent_events(session, limit)
 
     @staticmethod
     def _row(session: Session, feedback_id: str) -> Feedback:

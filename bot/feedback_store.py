@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from pathlib import Path
@@ -140,6 +141,26 @@ def apply_filter(query: Select, wanted: FeedbackFilter) -> Select:
     return query
 
 
+def count_of(session: Session, query: Select) -> int:
+    """How many rows ``query`` would return."""
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+@contextmanager
+def unit_of_work(sessions: sessionmaker) -> Iterator[Session]:
+    """One session and transaction; an unreachable database becomes :class:`StoreUnavailable`.
+
+    Every reader and writer of the feedback database (store, staff review, staff
+    accounts, "we did" updates) goes through this, so none can leak a driver error
+    into a page or a conversation.
+    """
+    try:
+        with sessions() as session, session.begin():
+            yield session
+    except SQLAlchemyError as error:
+        raise StoreUnavailable("the feedback database is not available") from error
+
+
 def as_utc_start(day: date | datetime) -> datetime:
     """A date filter means from the start of that day, UTC."""
     if isinstance(day, datetime):
@@ -227,32 +248,25 @@ class FeedbackStore:
 
     def iter_find(self, wanted: FeedbackFilter) -> Iterator[Feedback]:
         query = apply_filter(select(Feedback), wanted).order_by(*NEWEST_FIRST)
-        try:
-            with self.sessions() as session:
-                yield from session.scalars(query).all()
-        except SQLAlchemyError as error:
-            raise StoreUnavailable("the feedback database is not available") from error
+        with unit_of_work(self.sessions) as session:
+            rows = session.scalars(query).all()
+        yield from rows
 
     def page(self, wanted: FeedbackFilter, number: int = 1, size: int = 25) -> Page:
         """One page of the records matching the filter, newest first, and the total."""
         number = max(1, number)
         query = apply_filter(select(Feedback), wanted)
-        try:
-            with self.sessions() as session:
-                total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-                items = session.scalars(
-                    query.order_by(*NEWEST_FIRST).offset((number - 1) * size).limit(size)
-                ).all()
-        except SQLAlchemyError as error:
-            raise StoreUnavailable("the feedback database is not available") from error
+        with unit_of_work(self.sessions) as session:
+            total = count_of(session, query)
+            items = session.scalars(
+                query.order_by(*NEWEST_FIRST).offset((number - 1) * size).limit(size)
+            ).all()
         return Page(list(items), total, number, size)
 
-    def count(self) -> int:
-        try:
-            with self.sessions() as session:
-                return session.scalar(select(func.count()).select_from(Feedback)) or 0
-        except SQLAlchemyError as error:
-            raise StoreUnavailable("the feedback database is not available") from error
+    def count(self, wanted: FeedbackFilter | None = None) -> int:
+        """How many records match the filter (all of them without one)."""
+        with unit_of_work(self.sessions) as session:
+            return count_of(session, apply_filter(select(Feedback), wanted or FeedbackFilter()))
 
     def session(self) -> Session:
         """A session for callers that need more than save and find (the staff pages)."""

@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import logging
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import Iterator, Mapping
+from typing import ContextManager, Mapping
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import settings
 from bot.feedback_records import as_utc, utc_now
-from bot.feedback_store import StoreUnavailable
+from bot.feedback_store import StoreUnavailable, unit_of_work
 from bot.staff_audit import record_event
 from bot.staff_records import StaffUser
 
@@ -93,14 +92,8 @@ class StaffAccounts:
         self.sessions = sessions
         self.lockout = lockout or LockOut()
 
-    @contextmanager
-    def _work(self) -> Iterator[Session]:
-        """One transaction; an unreachable database becomes :class:`StoreUnavailable`."""
-        try:
-            with self.sessions() as session, session.begin():
-                yield session
-        except SQLAlchemyError as error:
-            raise StoreUnavailable(f"the staff database is not available: {error}") from error
+    def _work(self) -> ContextManager[Session]:
+        return unit_of_work(self.sessions)
 
     def add_user(self, email: str, password: str, by: str = "command line") -> str:
         email = normalise_email(email)

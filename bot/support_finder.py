@@ -133,7 +133,7 @@ class SupportFinder:
         self.needs = needs
         self.wording = wording
         self.library = library
-        self.areas = {area: pack.area_name for area, pack in library.packs.items()}
+        self.areas = library.area_names()
 
     def priority(self, need: Need, area: str | None) -> str:
         """Which plan priority a need belongs to, in the area's own plan if it has one."""

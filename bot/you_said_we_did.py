@@ -13,11 +13,10 @@ from datetime import datetime
 from typing import Mapping
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from bot.feedback_records import as_utc, utc_now
-from bot.feedback_store import StoreUnavailable
+from bot.feedback_store import StoreUnavailable, unit_of_work
 from bot.flourish import IMPACT_SLUGS
 from bot.staff_audit import record_event
 from bot.staff_records import WeDidUpdate
@@ -88,31 +87,23 @@ class WeDidBoard:
             published_at=utc_now(),
             published_by=staff,
         )
-        try:
-            with self.sessions() as session, session.begin():
-                session.add(row)
-                session.flush()
-                record_event(
-                    session, staff, "published-we-did", detail={"update": row.id, "impact": impact}
-                )
-                return PublishedUpdate.of(row)
-        except SQLAlchemyError as error:
-            raise StoreUnavailable("the feedback database is not available") from error
+        with unit_of_work(self.sessions) as session:
+            session.add(row)
+            session.flush()
+            record_event(
+                session, staff, "published-we-did", detail={"update": row.id, "impact": impact}
+            )
+            return PublishedUpdate.of(row)
 
     def withdraw(self, staff: str, update_id: int) -> None:
-        try:
-            with self.sessions() as session, session.begin():
-                row = session.get(WeDidUpdate, update_id)
-                if row is None:
-                    raise UpdateError("That update does not exist.")
-                if row.withdrawn_at is None:
-                    row.withdrawn_at = utc_now()
-                    row.withdrawn_by = staff
-                    record_event(
-                        session, staff, "withdrew-we-did", detail={"update": update_id}
-                    )
-        except SQLAlchemyError as error:
-            raise StoreUnavailable("the feedback database is not available") from error
+        with unit_of_work(self.sessions) as session:
+            row = session.get(WeDidUpdate, update_id)
+            if row is None:
+                raise UpdateError("That update does not exist.")
+            if row.withdrawn_at is None:
+                row.withdrawn_at = utc_now()
+                row.withdrawn_by = staff
+                record_event(session, staff, "withdrew-we-did", detail={"update": update_id})
 
     def all_updates(self, limit: int = 200) -> list[PublishedUpdate]:
         query = select(WeDidUpdate).order_by(WeDidUpdate.published_at.desc()).limit(limit)
@@ -146,11 +137,8 @@ class WeDidBoard:
         return [PublishedUpdate.of(row) for row in list(newest.values())[:limit]]
 
     def _read(self, query) -> list[WeDidUpdate]:
-        try:
-            with self.sessions() as session:
-                return list(session.scalars(query))
-        except SQLAlchemyError as error:
-            raise StoreUnavailable("the feedback database is not available") from error
+        with unit_of_work(self.sessions) as session:
+            return list(session.scalars(query))
 
 
 def _for_area(area: str | None):

@@ -20,7 +20,7 @@ from bot.you_said_we_did import WeDidBoard
 
 def make_site(env: Mapping[str, str] | None = None) -> StaffSite:
     library = load_library()
-    areas = {area: pack.area_name for area, pack in library.packs.items()}
+    areas = library.area_names()
     store = FeedbackStore.from_settings(env)
     return StaffSite(
         store=store,

@@ -236,8 +236,8 @@ async def overview(request: web.Request) -> web.Response:
         filters=filters,
         summary=summary,
         total=sum(row.count for row in summary),
-        flagged_waiting=site.store.page(queue_filter, 1, 1).total,
-        not_reviewed=site.store.page(new_filter, 1, 1).total,
+        flagged_waiting=site.store.count(queue_filter),
+        not_reviewed=site.store.count(new_filter),
         impact_chart=charts.horizontal_bars(
             "Feedback per Flourish impact",
             [(site.impact_names[row.impact], row.count) for row in summary],
