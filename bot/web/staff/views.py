@@ -22,7 +22,7 @@ from aiohttp import web
 from aiohttp_session import get_session
 
 from bot.feedback_export import to_csv
-from bot.feedback_records import AGE_BANDS, as_utc
+from bot.feedback_records import as_utc
 from bot.feedback_review import FeedbackReview, NotFound, ReviewError
 from bot.feedback_store import FeedbackFilter, FeedbackStore, StoreUnavailable
 from bot.flourish import IMPACT_SLUGS
@@ -109,7 +109,6 @@ async def render(
         areas=site.areas,
         impact_names=site.impact_names,
         impacts=IMPACT_SLUGS,
-        age_bands=AGE_BANDS,
         **context,
     )
     return web.Response(
