@@ -18,8 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("model-path", help="print where the current model lives")
     commands.add_parser("run", help="start the Rasa server, action server and web app")
     commands.add_parser("shell", help="chat with the assistant in the terminal")
-    risk = commands.add_parser("risk", help="show what the safety detector makes of a message")
+    risk = commands.add_parser("risk", help="show what the safety net makes of a message")
     risk.add_argument("text")
+    commands.add_parser("build-risk", help="train the risk model if its corpus changed")
     commands.add_parser("check-data", help="validate every data file the assistant loads")
     commands.add_parser("build-impact", help="train the impact suggester if its data changed")
     impact = commands.add_parser("impact", help="suggest the Flourish impact of some feedback")
@@ -77,13 +78,30 @@ def main(argv: list[str] | None = None) -> int:
 
         return shell()
     elif args.command == "risk":
-        from bot.crisis import RiskDetector
+        from bot.risk_assessment import SafetyNet
         from bot.spacy_pipeline import load_pipeline
 
-        detector = RiskDetector(load_pipeline())
-        match = detector.detect(args.text)
-        print(f"normalised: {detector.normalise(args.text)}")
-        print(f"risk: {match.category} ({match.rule})" if match else "risk: none")
+        net = SafetyNet.load(load_pipeline())
+        match = net.detector.detect(args.text)
+        score = net.model.score(args.text)
+        assessment = net.assess(args.text)
+        print(f"normalised: {net.detector.normalise(args.text)}")
+        print(f"rules: {match.category} ({match.rule})" if match else "rules: no match")
+        print(f"model: risk {score.risk:.2f}, most like {score.category}")
+        print(
+            f"signposting: {assessment.level} ({assessment.category or 'no category'})"
+            if assessment
+            else "signposting: none"
+        )
+    elif args.command == "build-risk":
+        import time
+
+        from bot.risk_assessment import SafetyNet
+        from bot.spacy_pipeline import load_pipeline
+
+        started = time.perf_counter()
+        SafetyNet.load(load_pipeline())
+        print(f"risk model ready in {time.perf_counter() - started:.1f} s")
     elif args.command == "check-data":
         from bot.data_check import check_all
 

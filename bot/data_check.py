@@ -10,11 +10,14 @@ from bot.data_files import DataFileError
 from bot.feedback_flow import load_feedback_wording
 from bot.impact_classifier import load_examples, load_words
 from bot.intent_labels import load_wording
+from bot.risk_model import load_corpus, load_settings
 from bot.services_directory import load_directory, load_needs
 from bot.support_finder import load_support_wording
 
 LOADERS = {
     "safety rules": load_rules,
+    "risk model settings": load_settings,
+    "risk corpus": lambda: load_corpus(categories=[c.id for c in load_rules().categories]),
     "fallback wording": load_wording,
     "content packs": load_library,
     "feedback wording": load_feedback_wording,

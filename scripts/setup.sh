@@ -46,5 +46,7 @@ fi
 TF_CPP_MIN_LOG_LEVEL=3 "$VENV/bin/python" -m bot build-spacy
 # The impact suggester for feedback; retrained only when its data changed.
 TF_CPP_MIN_LOG_LEVEL=3 "$VENV/bin/python" -m bot build-impact
+# The safety net's risk model; retrained only when its corpus or settings changed.
+TF_CPP_MIN_LOG_LEVEL=3 "$VENV/bin/python" -m bot build-risk
 mkdir -p var models
 echo "setup: ready"
