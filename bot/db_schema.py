@@ -4,7 +4,7 @@ Alembic and the schema test compare migrations against this, so a table defined 
 any records module is never missed.
 """
 
-from bot import staff_records  # noqa: F401  (registers the staff tables)
+from bot import signposting_counts, staff_records  # noqa: F401  (register their tables)
 from bot.feedback_records import Base
 
 metadata = Base.metadata

@@ -390,3 +390,22 @@ def test_a_database_that_is_down_gives_a_clear_page(tmp_path):
         assert answer.status_code == 503
         assert "The feedback database is not available" in answer.text
         assert requests.get(f"{site}/health").status_code == 200
+
+
+def test_the_overview_shows_signposting_counts_and_no_conversation(staff, site, store):
+    """A safeguarding lead sees signposting is happening without reading any chat."""
+    from bot.signposting_counts import SignpostingLog
+
+    log = SignpostingLog(store.sessions)
+    for _ in range(2):
+        log.add("abuse_at_home", "full")
+    log.add("abuse_at_home", "soft")
+    log.add(None, "soft")
+    page = staff.get(f"{site}/staff").text
+    table = page[page.index('<table class="signposting">'):]
+    table = table[: table.index("</table>")]
+    assert "Abuse or violence at home" in table and "Unsure" in table
+    today = re.search(r"<tr>\s*<th scope=\"row\">[^<]+</th>(.*?)</tr>", table, re.S).group(1)
+    cells = re.findall(r'<td class="num">([^<]*)</td>', today)
+    assert "2 + 1" in cells  # full + check-in for that category
+    assert cells[-2:] == ["2", "2"]  # full and check-in totals for the day

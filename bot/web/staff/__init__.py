@@ -8,9 +8,11 @@ from aiohttp import web
 from aiohttp_session import session_middleware
 
 from bot.content import load_library
+from bot.crisis import load_rules
 from bot.feedback_review import FeedbackReview
 from bot.feedback_store import FeedbackStore
 from bot.flourish import IMPACT_SLUGS
+from bot.signposting_counts import UNSURE, SignpostingLog
 from bot.staff_accounts import LockOut, StaffAccounts
 from bot.web.staff.routes import setup_routes
 from bot.web.staff.sessions import staff_guard, storage_from_settings
@@ -29,6 +31,11 @@ def make_site(env: Mapping[str, str] | None = None) -> StaffSite:
         board=WeDidBoard(store.sessions, areas),
         areas=areas,
         impact_names={slug: library.impact_name(slug) for slug in IMPACT_SLUGS},
+        signposting=SignpostingLog(store.sessions),
+        risk_labels={
+            **{category.id: category.label for category in load_rules().categories},
+            UNSURE: "Unsure (a check-in with the numbers)",
+        },
     )
 
 

@@ -26,6 +26,7 @@ from bot.feedback_records import as_utc
 from bot.feedback_review import FeedbackReview, NotFound, ReviewError
 from bot.feedback_store import FeedbackFilter, FeedbackStore, StoreUnavailable
 from bot.flourish import IMPACT_SLUGS
+from bot.signposting_counts import SignpostingLog
 from bot.staff_accounts import SignIn, StaffAccounts
 from bot.web.staff import charts
 from bot.web.staff.filters import parse_filters
@@ -42,6 +43,7 @@ from bot.you_said_we_did import UpdateError, WeDidBoard
 TEMPLATES = Path(__file__).parent.parent / "templates"
 LONDON = ZoneInfo("Europe/London")
 PAGE_SIZE = 25
+SIGNPOSTING_DAYS = 14
 API_PAGE_SIZE = 100
 API_MAX_PAGE_SIZE = 500
 MAX_FIELD_CHARACTERS = 4000
@@ -68,6 +70,8 @@ class StaffSite:
     board: WeDidBoard
     areas: Mapping[str, str]  # area id -> name
     impact_names: Mapping[str, str]  # slug -> Flourish name
+    signposting: SignpostingLog
+    risk_labels: Mapping[str, str]  # risk category id -> label
 
     def area_name(self, area: str | None) -> str:
         return self.areas.get(area or "", area or "not given")
@@ -243,6 +247,8 @@ async def overview(request: web.Request) -> web.Response:
         ),
         weeks=weeks,
         trend_chart=charts.column_trend("Feedback per week (weeks start on Monday)", weeks),
+        signposting=await asyncio.to_thread(site.signposting.recent, SIGNPOSTING_DAYS),
+        risk_labels=site.risk_labels,
     )
 
 

@@ -1,0 +1,58 @@
+"""Signposting counts: one number per day, category and level, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy import inspect
+
+from bot.feedback_store import FeedbackStore, StoreUnavailable
+from bot.signposting_counts import UNSURE, SignpostingLog, record, uk_day
+
+
+@pytest.fixture
+def log(database_url):
+    store = FeedbackStore(database_url, b"test-salt")
+    yield SignpostingLog(store.sessions)
+    store.dispose()
+
+
+def test_counts_add_up_per_day_category_and_level(log):
+    for _ in range(3):
+        log.add("suicide_self_harm", "full")
+    log.add("suicide_self_harm", "soft")
+    log.add(None, "soft")
+    [today, yesterday] = log.recent(days=2)
+    assert today.day == uk_day() and yesterday.by_category == {}
+    assert today.by_category == {
+        "suicide_self_harm": {"full": 3, "soft": 1},
+        UNSURE: {"soft": 1},
+    }
+    assert today.total("full") == 3 and today.total("soft") == 2
+
+
+def test_only_a_number_is_kept(log):
+    """No text, no conversation id, no time finer than the day."""
+    columns = {c["name"] for c in inspect(log.sessions.kw["bind"]).get_columns("signposting_count")}
+    assert columns == {"day", "category", "level", "count"}
+
+
+def test_the_day_is_the_uk_day():
+    late_evening_utc = datetime(2026, 6, 30, 23, 30, tzinfo=timezone.utc)  # 00:30 BST
+    assert uk_day(late_evening_utc) == date(2026, 7, 1)
+    winter = datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc)  # GMT
+    assert uk_day(winter) == date(2026, 12, 31)
+
+
+def test_an_unknown_level_is_refused(log):
+    with pytest.raises(ValueError):
+        with log.sessions() as session:
+            record(session, "abuse_at_home", "medium")
+
+
+def test_a_database_that_is_down_says_so():
+    store = FeedbackStore("postgresql://postgres@127.0.0.1:1/nothing", b"salt")
+    with pytest.raises(StoreUnavailable):
+        SignpostingLog(store.sessions).add("abuse_at_home", "full")
+    store.dispose()
