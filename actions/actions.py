@@ -11,12 +11,18 @@ from bot.intent_labels import load_wording
 
 FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_PAYLOAD = "/out_of_scope"
+# Doubt about risk is never a question without numbers: it gets soft signposting.
+RISK_INTENTS = frozenset({"risk_signal", "not_safe_now"})
 
 WORDING = load_wording()
 
 
 class ActionAskAffirmation(Action):
-    """Asks "did you mean…?" in plain English instead of showing an intent name."""
+    """Asks "did you mean…?" in plain English instead of showing an intent name.
+
+    Every such turn ends with the short safety line, because a message the
+    assistant did not understand may be one it should have.
+    """
 
     def name(self) -> str:
         return "action_default_ask_affirmation"
@@ -27,6 +33,9 @@ class ActionAskAffirmation(Action):
         ranking = tracker.latest_message.get("intent_ranking") or []
         candidates = [r.get("name") for r in ranking if r.get("name") != FALLBACK_INTENT]
         intent = next((name for name in candidates if WORDING.question_for(name)), None)
+        if intent in RISK_INTENTS:
+            dispatcher.utter_message(response="utter_crisis_soft")
+            return []
         if intent is None:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
@@ -37,4 +46,5 @@ class ActionAskAffirmation(Action):
                 {"title": WORDING.reject_button, "payload": OUT_OF_SCOPE_PAYLOAD},
             ],
         )
+        dispatcher.utter_message(response="utter_safety_line")
         return []

@@ -11,8 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.shared import AREAS, FEEDBACK_FLOW, NLP, AskQuestion
-from bot.crisis import RiskDetector
+from actions.shared import AREAS, FEEDBACK_FLOW, NLP, SAFETY_NET, STORE, AskQuestion
 from bot.feedback_flow import (
     HELPER_SLOTS,
     SLOTS,
@@ -31,8 +30,6 @@ logger = logging.getLogger(__name__)
 # Loaded once when the action server starts: no request pays for loading models.
 FLOW = FEEDBACK_FLOW
 CLASSIFIER = ensure_classifier(NLP)
-RISK = RiskDetector(NLP)
-STORE = FeedbackStore.from_settings()
 # What this conversation's last saved feedback was about, for "what happened to it?".
 LAST_IMPACT_SLOT = "last_feedback_impact"
 LAST_AREA_SLOT = "last_feedback_area"
@@ -203,7 +200,7 @@ class ActionSaveFeedback(Action):
         if slots.get("feedback_consent") != "yes":
             dispatcher.utter_message(text=replies["not_saved_consent"])
             return forget_feedback()
-        record = build_record(tracker.sender_id, slots, tracker.events, RISK)
+        record = build_record(tracker.sender_id, slots, tracker.events, SAFETY_NET.signals_risk)
         try:
             outcome = self.store.save(record)
         except StoreUnavailable:

@@ -17,9 +17,15 @@ from rasa_sdk.types import DomainDict
 from bot.chat_messages import Message
 from bot.content import load_library
 from bot.feedback_flow import FeedbackFlow, load_feedback_wording
+from bot.feedback_store import FeedbackStore
+from bot.risk_assessment import SafetyNet
 from bot.spacy_pipeline import load_pipeline
 
 NLP = load_pipeline()
+# The same safety net as the Rasa server's: rules OR model.
+SAFETY_NET = SafetyNet.load(NLP)
+# The feedback database (feedback, "you said, we did", signposting counts).
+STORE = FeedbackStore.from_settings()
 LIBRARY = load_library()
 AREAS = LIBRARY.area_names()
 # Questions and answer-reading for feedback; the support form reads ages and

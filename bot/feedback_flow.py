@@ -12,7 +12,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from bot import project_path
 from bot.chat_messages import Button, Message, choice_payload
@@ -403,9 +403,13 @@ def build_record(
     conversation_id: str,
     slots: Mapping[str, Any],
     events: Sequence[Mapping[str, Any]],
-    detector: Any,
+    signals_risk: Callable[[str], bool],
 ) -> NewFeedback:
-    """The record to store from the form's slots (the store scrubs and hashes it)."""
+    """The record to store from the form's slots (the store scrubs and hashes it).
+
+    ``signals_risk`` is the safety net's verdict on the text; a record is flagged for
+    safeguarding review when it, or any message this session, signalled risk.
+    """
     text = str(slots.get("feedback_text") or "")
     rating = optional_value(slots.get("feedback_rating"))
     confidence = slots.get("feedback_confidence")
@@ -420,5 +424,5 @@ def build_record(
         rating=int(rating) if rating else None,
         age_band=optional_value(slots.get("feedback_age_band")),
         area=optional_value(slots.get("feedback_area")),
-        safeguarding_flag=detector.detect(text) is not None or risk_in_session(events),
+        safeguarding_flag=signals_risk(text) or risk_in_session(events),
     )

@@ -32,7 +32,8 @@ def test_did_you_mean_uses_plain_english():
         tracker_with_ranking([("nlu_fallback", 0.55), ("ask_plan", 0.4), ("greet", 0.05)]),
     )
     assert events == []
-    [message] = messages
+    message, safety_line = messages
+    assert safety_line["response"] == "utter_safety_line"
     assert "the council's plan for young people" in message["text"]
     assert "ask_plan" not in message["text"]
     assert [b["payload"] for b in message["buttons"]] == ["/ask_plan", "/out_of_scope"]
@@ -42,6 +43,15 @@ def test_did_you_mean_uses_plain_english():
 def test_unknown_intents_fall_back_to_asking_again():
     messages, _ = run(ActionAskAffirmation(), tracker_with_ranking([("nlu_fallback", 0.9)]))
     assert messages[0]["response"] == "utter_ask_rephrase"
+
+
+def test_doubt_about_risk_gets_the_numbers_not_a_question():
+    """No "did you mean: that you might not be safe?" without numbers: soft signposting."""
+    messages, _ = run(
+        ActionAskAffirmation(),
+        tracker_with_ranking([("nlu_fallback", 0.5), ("risk_signal", 0.3), ("greet", 0.2)]),
+    )
+    assert [m["response"] for m in messages] == ["utter_crisis_soft"]
 
 
 def plan_tracker(intent: str, text: str, ranking=None, slots=None) -> Tracker:

@@ -155,6 +155,10 @@ def test_risk_in_session_only_counts_the_current_session():
 
 def test_build_record_flags_risky_text_and_drops_skipped_answers():
     detector = RiskDetector(load_pipeline())
+
+    def signals_risk(text):
+        return detector.detect(text) is not None
+
     slots = {
         "feedback_text": "nobody listens and i want to kill myself",
         "feedback_impact": "understood",
@@ -166,11 +170,13 @@ def test_build_record_flags_risky_text_and_drops_skipped_answers():
         "feedback_area": "other",
         "feedback_consent": "yes",
     }
-    record = build_record("sender", slots, [ACTIVATED], detector)
+    record = build_record("sender", slots, [ACTIVATED], signals_risk)
     assert record.safeguarding_flag
     assert record.rating is None and record.area is None and record.age_band == "16-18"
     assert record.impact == "understood" and record.suggested_impact == "resilience"
-    calm = build_record("sender", {**slots, "feedback_text": "nobody listens"}, [], detector)
+    calm = build_record(
+        "sender", {**slots, "feedback_text": "nobody listens"}, [], signals_risk
+    )
     assert not calm.safeguarding_flag
 
 

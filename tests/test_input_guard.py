@@ -21,7 +21,7 @@ def test_other_scripts(text):
     "text",
     [
         "hi",
-        "😀",
+        "hi 😀",
         "café au lait",
         "I said Привет to my friend",
         "x" * 20000,
@@ -30,8 +30,14 @@ def test_other_scripts(text):
     ],
 )
 def test_readable(text):
-    """Emoji, accents and the odd foreign word are content, not empty or foreign."""
+    """Emoji among words, accents and the odd foreign word are content."""
     assert classify(text) is InputShape.OK
+
+
+@pytest.mark.parametrize("text", ["😀", "👍👍", "😭 😭", "❤️", "🏳️‍🌈"])
+def test_emoji_only(text):
+    """A message of emoji alone gets its own answer, not a guess at an intent."""
+    assert classify(text) is InputShape.EMOJI
 
 
 def test_trim_keeps_short_text():

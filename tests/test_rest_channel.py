@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from tests.safety_corpus import risk_messages
+from tests.safety_corpus import reply_level, risk_messages
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
@@ -84,12 +84,11 @@ def test_malformed_requests_do_not_break_the_server(rasa_server, body, content_t
 
 
 def test_every_corpus_risk_message_is_signposted_by_the_running_server(rasa_server):
-    """Recall 100%: each message, as the first of a new conversation, gets 999 and Childline."""
+    """Recall 100%: each message, as the first of a new conversation, gets signposting."""
     missed = []
     for _, message in risk_messages():
         status, replies = say(rasa_server, message)
-        joined = json.dumps(replies)
-        if status != 200 or "999" not in joined or "0800 1111" not in joined:
+        if status != 200 or reply_level(replies) not in ("full", "soft"):
             missed.append(message)
     assert missed == [], f"{len(missed)} of {len(risk_messages())} got no signposting"
 

@@ -21,11 +21,25 @@ def test_risk_message_gets_signposting_first():
     assert next_safety_step(tracker(risk())) == ("utter_crisis", [])
 
 
-def test_then_asks_if_safe_then_listens():
+def test_then_asks_if_safe_then_counts_then_listens():
     t = tracker(risk(), ActionExecuted("utter_crisis"))
     assert next_safety_step(t)[0] == "utter_crisis_check_safe"
     t.update(ActionExecuted("utter_crisis_check_safe"))
+    assert next_safety_step(t)[0] == "action_count_signposting"
+    t.update(ActionExecuted("action_count_signposting"))
     assert next_safety_step(t)[0] == ACTION_LISTEN_NAME
+
+
+def test_doubt_gets_soft_signposting_then_the_count():
+    unsure = UserUttered(
+        "😭",
+        {"name": "risk_signal", "confidence": 1.0},
+        [{"entity": "risk_level", "value": "soft"}],
+    )
+    t = tracker(unsure)
+    assert next_safety_step(t) == ("utter_crisis_soft", [])
+    t.update(ActionExecuted("utter_crisis_soft"))
+    assert next_safety_step(t)[0] == "action_count_signposting"
 
 
 def test_an_active_form_is_ended_first():
@@ -45,3 +59,22 @@ def test_abstains_otherwise():
     assert next_safety_step(t) == (None, [])
     t.update(ActionExecuted("utter_greet"))
     assert next_safety_step(t) == (None, [])
+
+
+def test_doubt_inside_a_form_gives_the_numbers_and_keeps_the_form():
+    unsure = UserUttered(
+        "nobody listens to me",
+        {"name": "risk_signal", "confidence": 1.0},
+        [{"entity": "risk_level", "value": "soft"}],
+    )
+    t = tracker(
+        ActiveLoop("feedback_form"),
+        SlotSet("requested_slot", "feedback_text"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+        unsure,
+    )
+    assert next_safety_step(t) == ("utter_crisis_soft_inline", [])
+    t.update(ActionExecuted("utter_crisis_soft_inline"))
+    assert next_safety_step(t)[0] == "action_count_signposting"
+    t.update(ActionExecuted("action_count_signposting"))
+    assert next_safety_step(t)[0] == "feedback_form"

@@ -18,6 +18,7 @@ from bot import input_guard
 FULL_TEXT = "full_text"
 INTENT_FOR_SHAPE = {
     input_guard.InputShape.EMPTY: "input_empty",
+    input_guard.InputShape.EMOJI: "input_emoji",
     input_guard.InputShape.OTHER_LANGUAGE: "other_language",
 }
 

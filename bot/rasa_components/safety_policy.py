@@ -6,9 +6,21 @@ prediction based on what the user said. So a young person who types "I want to
 die" halfway through a feedback form would be asked the form's next question.
 
 This policy makes its own "no user" predictions at a higher priority than
-RulePolicy. When the latest message is ``risk_signal`` it ends any active form
-(the events travel with the prediction) and predicts the signposting, then the
-"are you safe right now?" question, then listening. Otherwise it abstains.
+RulePolicy. When the latest message is ``risk_signal`` it predicts the signposting:
+
+- full: it ends any active form (the events travel with the prediction), sends
+  ``utter_crisis`` and then "are you safe right now?";
+- soft (the safety net is unsure): outside a form, ``utter_crisis_soft`` gives the
+  numbers and asks "are you OK?" with buttons; inside a form,
+  ``utter_crisis_soft_inline`` gives the same numbers and the form carries on, so
+  feedback that only sounded worrying ("nobody listens to me at school") costs a
+  line of text, not the young person's answers.
+
+Then the count for the staff overview, then listening (or the form's next step).
+Otherwise it abstains.
+
+The count is a custom action and comes last, so the signposting has already been
+sent even if the action server is down.
 """
 
 from __future__ import annotations
@@ -24,11 +36,21 @@ from rasa.shared.core.events import ActiveLoop, SlotSet
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.rasa_components.risk_classifier import RISK_INTENT
+from bot.rasa_components.risk_classifier import LEVEL_ENTITY, RISK_INTENT
+from bot.risk_assessment import SOFT
 
 SIGNPOST_ACTION = "utter_crisis"
+SOFT_SIGNPOST_ACTION = "utter_crisis_soft"
+INLINE_SOFT_ACTION = "utter_crisis_soft_inline"
 CHECK_SAFE_ACTION = "utter_crisis_check_safe"
-NEXT_ACTION = {SIGNPOST_ACTION: CHECK_SAFE_ACTION, CHECK_SAFE_ACTION: ACTION_LISTEN_NAME}
+COUNT_ACTION = "action_count_signposting"
+NEXT_ACTION = {
+    SIGNPOST_ACTION: CHECK_SAFE_ACTION,
+    CHECK_SAFE_ACTION: COUNT_ACTION,
+    SOFT_SIGNPOST_ACTION: COUNT_ACTION,
+    INLINE_SOFT_ACTION: COUNT_ACTION,
+    COUNT_ACTION: ACTION_LISTEN_NAME,
+}
 
 
 @DefaultV1Recipe.register(
@@ -70,12 +92,24 @@ class SafetyPolicy(Policy):
 def next_safety_step(tracker: DialogueStateTracker) -> tuple[str | None, list]:
     """The action the safety flow needs next, with any events to apply first."""
     latest_action = tracker.latest_action_name
+    if latest_action == COUNT_ACTION and tracker.active_loop_name:
+        # Inline soft signposting kept the form: it now reads the answer as usual.
+        return tracker.active_loop_name, []
     if latest_action in NEXT_ACTION:
         return NEXT_ACTION[latest_action], []
     if latest_action != ACTION_LISTEN_NAME:
         return None, []
     if tracker.latest_message is None or tracker.latest_message.intent.get("name") != RISK_INTENT:
         return None, []
+    levels = [
+        entity.get("value")
+        for entity in tracker.latest_message.entities
+        if entity.get("entity") == LEVEL_ENTITY
+    ]
+    if SOFT in levels:
+        if tracker.active_loop_name:
+            return INLINE_SOFT_ACTION, []
+        return SOFT_SIGNPOST_ACTION, []
     events: list = []
     if tracker.active_loop_name:
         events = [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]

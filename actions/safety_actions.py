@@ -1,0 +1,51 @@
+"""Counts urgent signposting for the staff overview: a number, never the text.
+
+It runs after the signposting has been sent (see ``SafetyPolicy``), so if the
+action server or the database is down the young person has already had the
+numbers; only the count is lost, and the log says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.shared import STORE
+from bot.feedback_store import StoreUnavailable
+from bot.signposting_counts import LEVELS, SignpostingLog
+
+logger = logging.getLogger(__name__)
+
+LOG = SignpostingLog(STORE.sessions)
+
+
+def entity_value(tracker: Tracker, name: str) -> str | None:
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == name:
+            return entity.get("value")
+    return None
+
+
+class ActionCountSignposting(Action):
+    log: SignpostingLog = LOG
+
+    def name(self) -> str:
+        return "action_count_signposting"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        level = entity_value(tracker, "risk_level")
+        if level not in LEVELS:  # signposting from before the levels existed
+            level = "full"
+        category = entity_value(tracker, "risk_category")
+        try:
+            await asyncio.to_thread(self.log.add, category, level)
+        except StoreUnavailable:
+            logger.warning("Signposting was given but could not be counted (database down)")
+        return []
