@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from tests.conftest import ARTIFACTS, run_axe
+from tests.conftest import ARTIFACTS, local_only, run_axe
 
 pytestmark = [pytest.mark.model, pytest.mark.browser]
 
@@ -144,3 +144,99 @@ def test_the_widget_embeds_in_another_page_with_one_script_tag(context, web_app,
     )
     page.get_by_role("heading", name="Ask us").wait_for()
     page.get_by_role("log").get_by_text(GREETING).wait_for(timeout=30_000)
+
+
+# Help one tap away, on a phone -------------------------------------------------------
+
+
+def crisis_reply(page):
+    """Send a risk message and wait for the signposting."""
+    page.get_by_label("Your message").fill("i want to kill myself")
+    page.keyboard.press("Enter")
+    urgent = page.locator(".fc-urgent").first
+    urgent.wait_for(timeout=30_000)
+    page.get_by_text("Are you safe right now?").wait_for(timeout=30_000)
+    return urgent
+
+
+def test_numbers_and_addresses_are_tappable_links(context, web_app):
+    page = open_chat(context, web_app)
+    urgent = crisis_reply(page)
+    hrefs = urgent.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert "tel:999" in hrefs and "tel:08001111" in hrefs and "tel:116123" in hrefs
+    assert "sms:85258?&body=SHOUT" in hrefs
+    assert "https://childline.org.uk" in hrefs
+    assert urgent.get_by_role("link", name="text SHOUT to 85258").count() == 1
+    # Built as DOM nodes: markup around a number stays text.
+    page.get_by_label("Your message").fill("<b>call 0800 1111</b>")
+    page.keyboard.press("Enter")
+    mine = page.locator(".fc-user").last
+    mine.get_by_role("link", name="0800 1111").wait_for()
+    assert page.locator(".fc-log b").count() == 0
+    assert "<b>" in mine.inner_text()
+
+
+def test_on_a_phone_the_crisis_message_starts_in_view(browser, web_app):
+    context = local_only(
+        browser.new_context(viewport={"width": 375, "height": 560}, is_mobile=True)
+    )
+    try:
+        page = open_chat(context, web_app)
+        for text in ("what are the outcomes", "tell me more", "the next one"):
+            page.get_by_label("Your message").fill(text)
+            page.keyboard.press("Enter")
+            page.wait_for_timeout(1500)
+        urgent = crisis_reply(page)
+        page.wait_for_timeout(500)
+        first_line = urgent.evaluate(
+            """node => {
+                const log = node.closest('.fc-log').getBoundingClientRect();
+                const box = node.getBoundingClientRect();
+                return {top: box.top, logTop: log.top, logBottom: log.bottom,
+                        viewport: window.innerHeight};
+            }"""
+        )
+        assert first_line["logTop"] - 1 <= first_line["top"] < first_line["logBottom"] - 20
+        assert 0 <= first_line["top"] < first_line["viewport"] - 20
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "widget-crisis-375x560.png"))
+    finally:
+        context.close()
+
+
+def exit_is_on_screen(page) -> bool:
+    return page.evaluate(
+        """() => {
+            const exit = document.querySelector('.fc-exit');
+            const box = exit.getBoundingClientRect();
+            const view = window.visualViewport || {width: innerWidth, height: innerHeight};
+            const inside = box.top >= 0 && box.left >= 0 && box.bottom <= view.height
+                && box.right <= view.width;
+            const x = box.left + box.width / 2, y = box.top + box.height / 2;
+            return inside && document.elementFromPoint(x, y) === exit;
+        }"""
+    )
+
+
+def test_quick_exit_stays_on_screen_with_the_keyboard_open(browser, web_app):
+    context = local_only(
+        browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    )
+    try:
+        page = open_chat(context, web_app)
+        crisis_reply(page)
+        assert exit_is_on_screen(page)
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        assert exit_is_on_screen(page)
+        page.get_by_label("Your message").focus()
+        # The on-screen keyboard takes the bottom half: the visible area shrinks.
+        page.set_viewport_size({"width": 375, "height": 330})
+        page.get_by_label("Your message").scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        assert exit_is_on_screen(page)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "widget-keyboard-open-375x330.png"))
+        page.get_by_role("button", name="Quick exit").click()
+        page.wait_for_url(f"{web_app}/health")
+    finally:
+        context.close()

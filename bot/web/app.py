@@ -58,7 +58,8 @@ def chat_page(config: Mapping[str, str]) -> str:
 <html lang="en-GB">
 <head>
 <meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="viewport"
+      content="width=device-width, initial-scale=1, interactive-widget=resizes-content">
 <title>{title}</title>
 <link rel="stylesheet" href="/static/page.css">
 </head>

@@ -111,25 +111,57 @@
   (target || document.body).appendChild(root);
 
   // --- Showing messages ------------------------------------------------------
-  var LINK = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)])/g;
+  // Help must be one tap away: phone numbers become tel: links, "text SHOUT to
+  // 85258" an sms: link, and web addresses links. All are built as DOM nodes.
+  var TAPPABLE = new RegExp(
+    "(https?:\\/\\/[^\\s<>\"]+[^\\s<>\".,;:!?)])" +                       // 1 full URL
+    "|\\btext (\\w+) to (\\d{5})\\b" +                                   // 2, 3 text X to N
+    "|\\b((?:www\\.)?[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.(?:org\\.uk|co\\.uk|gov\\.uk|nhs\\.uk|" +
+    "police\\.uk|ac\\.uk|org|com|net|uk)(?:\\/[^\\s<>\"]*[^\\s<>\".,;:!?)])?)\\b" + // 4 bare address
+    "|(?<![\\d:\\-])\\b(0\\d{2,4} ?\\d{3,4}(?: ?\\d{3,4})?|116 ?\\d{3}|999|111)\\b(?![\\d\\-])", // 5 phone
+    "gi"
+  );
+
+  function link(text, href, kind) {
+    var a = el("a", "fc-link fc-" + kind, text);
+    a.href = href;
+    if (kind === "web") {
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+    }
+    return a;
+  }
+
+  function addLine(container, line) {
+    var last = 0;
+    var match;
+    TAPPABLE.lastIndex = 0;
+    while ((match = TAPPABLE.exec(line)) !== null) {
+      container.appendChild(document.createTextNode(line.slice(last, match.index)));
+      if (match[1]) {
+        container.appendChild(link(match[1], match[1], "web"));
+      } else if (match[2]) {
+        container.appendChild(
+          link(match[0], "sms:" + match[3] + "?&body=" + encodeURIComponent(match[2]), "sms"));
+      } else if (match[4]) {
+        container.appendChild(link(match[4], "https://" + match[4], "web"));
+      } else {
+        container.appendChild(link(match[5], "tel:" + match[5].replace(/\s/g, ""), "tel"));
+      }
+      last = match.index + match[0].length;
+    }
+    container.appendChild(document.createTextNode(line.slice(last)));
+  }
 
   function addText(container, text) {
-    var lines = String(text || "").split("\n");
-    lines.forEach(function (line, index) {
+    String(text || "").split("\n").forEach(function (line, index) {
       if (index > 0) { container.appendChild(el("br")); }
-      var last = 0;
-      line.replace(LINK, function (url, _m, offset) {
-        container.appendChild(document.createTextNode(line.slice(last, offset)));
-        var a = el("a", "fc-link", url);
-        a.href = url;
-        a.target = "_blank";
-        a.rel = "noopener noreferrer";
-        container.appendChild(a);
-        last = offset + url.length;
-        return url;
-      });
-      container.appendChild(document.createTextNode(line.slice(last)));
+      addLine(container, line);
     });
+  }
+
+  function isUrgent(text) {
+    return /\b999\b/.test(text) && /0800 1111/.test(text);
   }
 
   function clearReplies() {
@@ -137,9 +169,34 @@
     for (var i = 0; i < old.length; i++) { old[i].parentNode.removeChild(old[i]); }
   }
 
+  // The first reply of the current turn: when a turn's replies are longer than
+  // the log can show, its start stays in view (a crisis message is read from its
+  // first line, not scrolled past to the bottom).
+  var turnStart = null;
+
+  function keepInView(bubble, from) {
+    if (from === "user") {
+      turnStart = null;
+      log.scrollTop = log.scrollHeight;
+      return;
+    }
+    if (!turnStart) { turnStart = bubble; }
+    var top = turnStart.offsetTop - log.offsetTop;
+    if (log.scrollHeight - top > log.clientHeight) {
+      log.scrollTop = Math.max(0, top - 8);
+      var box = log.getBoundingClientRect();
+      if (box.top < 0 || box.top > window.innerHeight * 0.5) {
+        turnStart.scrollIntoView({ block: "start" });
+      }
+    } else {
+      log.scrollTop = log.scrollHeight;
+    }
+  }
+
   function show(entry) {
     var from = entry.from === "user" ? "user" : "bot";
     var bubble = el("div", "fc-msg fc-" + from);
+    if (from === "bot" && isUrgent(entry.text)) { bubble.className += " fc-urgent"; }
     bubble.appendChild(el("span", "fc-visually-hidden", from === "user" ? "You said: " : "Assistant said: "));
     addText(bubble, entry.text);
     log.appendChild(bubble);
@@ -156,7 +213,7 @@
       });
       log.appendChild(group);
     }
-    log.scrollTop = log.scrollHeight;
+    keepInView(bubble, from);
   }
 
   // --- Talking to Rasa -------------------------------------------------------
@@ -244,6 +301,19 @@
     }
   }
   exit.addEventListener("click", quickExit);
+  // Quick exit stays on screen at all times: it is fixed to the top of the window
+  // (widget.css), and moved with the visual viewport, which on a phone shrinks and
+  // pans when the on-screen keyboard opens or the page is zoomed.
+  function pinExit() {
+    var view = window.visualViewport;
+    if (!view) { return; }
+    var right = document.documentElement.clientWidth - (view.offsetLeft + view.width);
+    exit.style.transform = "translate(" + (-Math.max(0, right)) + "px, " + view.offsetTop + "px)";
+  }
+  if (window.visualViewport) {
+    window.visualViewport.addEventListener("resize", pinExit);
+    window.visualViewport.addEventListener("scroll", pinExit);
+  }
   var shifts = [];
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Shift" || event.repeat) { return; }
