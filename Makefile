@@ -36,6 +36,7 @@ test: lint validate pytest
 
 bench: setup
 	$(PY) bench/detector.py
+	$(PY) bench/safety_eval.py
 	$(PY) bench/impact_eval.py
 	$(PY) bench/feedback_store.py
 	$(PY) bench/staff_pages.py
