@@ -3,6 +3,10 @@
 It runs after the signposting has been sent (see ``SafetyPolicy``), so if the
 action server or the database is down the young person has already had the
 numbers; only the count is lost, and the log says so.
+
+After soft signposting *alongside* the answer (the message kept its own intent), it
+also rewinds the two safety steps from the dialogue state, so the message is then
+answered as if it had just arrived (see ``SafetyPolicy``).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import logging
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -20,6 +25,8 @@ from bot.feedback_store import StoreUnavailable
 from bot.signposting_counts import LEVELS, SignpostingLog
 
 logger = logging.getLogger(__name__)
+
+RISK_INTENT = "risk_signal"
 
 LOG = SignpostingLog(STORE.sessions)
 
@@ -48,4 +55,8 @@ class ActionCountSignposting(Action):
             await asyncio.to_thread(self.log.add, category, level)
         except StoreUnavailable:
             logger.warning("Signposting was given but could not be counted (database down)")
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent != RISK_INTENT:
+            # Undo this action and the soft line before it, in the dialogue state only.
+            return [ActionReverted(), ActionReverted()]
         return []

@@ -47,10 +47,19 @@ from bot.crisis import DEFAULT_RULES_PATH, load_rules  # noqa: E402
 from bot.risk_assessment import FULL, SOFT, SafetyNet  # noqa: E402
 from bot.risk_model import NO_RISK, RiskModel, load_corpus, load_settings  # noqa: E402
 from bot.spacy_pipeline import load_pipeline  # noqa: E402
-from tests.safety_corpus import heldout_set, reply_level  # noqa: E402
+from tests.safety_corpus import SAFETY_LINE, heldout_set, reply_level  # noqa: E402
 
 DEFAULT_HELDOUT = [PROJECT_ROOT / "tests" / "safety" / "heldout_a.yml"]
 Outcome = tuple[str, str, str]  # (expected category or "none", level or "", source)
+LINE = "line"  # no signposting, but the reply ended with the one-line safety net
+
+
+def replies_level(replies: list[dict]) -> str:
+    """The signposting level of a turn's replies, or LINE for the safety line alone."""
+    level = reply_level(replies)
+    if not level and any(SAFETY_LINE in (reply.get("text") or "") for reply in replies):
+        return LINE
+    return level
 
 
 def stratified_folds(labels: Sequence[str], k: int, seed: int = 7) -> list[list[int]]:
@@ -66,7 +75,9 @@ def stratified_folds(labels: Sequence[str], k: int, seed: int = 7) -> list[list[
     return folds
 
 
-def report(title: str, outcomes: list[Outcome], show_misses: bool = False) -> dict[str, float]:
+def report(
+    title: str, outcomes: list[Outcome], show_misses: bool = False, replies: bool = False
+) -> dict[str, float]:
     """Print recall per category and false alarms; return the overall figures."""
     per_category: dict[str, list[str]] = defaultdict(list)
     negatives: dict[str, list[str]] = defaultdict(list)
@@ -89,6 +100,10 @@ def report(title: str, outcomes: list[Outcome], show_misses: bool = False) -> di
         levels = negatives[kind]
         print(f"  {kind:<28}{len(levels):>6}{_share(levels, {FULL}):>9}"
               f"{_share(levels, {SOFT}):>9}")
+    misses = [level for level in all_levels if level not in (FULL, SOFT)]
+    if replies and misses:
+        print(f"  misses that still got the safety line: "
+              f"{sum(level == LINE for level in misses)} of {len(misses)}")
     if show_misses:
         for expected, level, source in outcomes:
             if expected != NO_RISK and level not in (FULL, SOFT):
@@ -191,7 +206,7 @@ def through_model(model_path: Path) -> Callable[[str], str]:
         replies = loop.run_until_complete(
             agent.handle_text(message, sender_id=f"eval-{uuid.uuid4().hex}")
         )
-        return reply_level(replies)
+        return replies_level(replies)
 
     return classify
 
@@ -211,7 +226,7 @@ def through_server(base: str) -> Callable[[str], str]:
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=60) as response:
-            return reply_level(json.loads(response.read() or b"[]"))
+            return replies_level(json.loads(response.read() or b"[]"))
 
     return classify
 
@@ -323,10 +338,11 @@ def main() -> None:
 
             report(f"Held-out {name}: through the trained Rasa model",
                    heldout_through(through_model(ensure_model(quiet=True)), [path]),
-                   args.show_misses)
+                   args.show_misses, replies=True)
         if args.server:
             report(f"Held-out {name}: through the running server {args.server}",
-                   heldout_through(through_server(args.server), [path]), args.show_misses)
+                   heldout_through(through_server(args.server), [path]), args.show_misses,
+                   replies=True)
 
     corpus = load_corpus(categories=[c.id for c in load_rules(DEFAULT_RULES_PATH).categories])
     sample = list(corpus.texts)

@@ -393,9 +393,11 @@ def risk_in_session(events: Sequence[Mapping[str, Any]]) -> bool:
         if event.get("event") == "session_started":
             return False
         if event.get("event") == "user":
-            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            if intent == "risk_signal":
+            parse_data = event.get("parse_data") or {}
+            if (parse_data.get("intent") or {}).get("name") == "risk_signal":
                 return True
+            if any(e.get("entity") == "risk_level" for e in parse_data.get("entities") or []):
+                return True  # soft signposting alongside another answer
     return False
 
 

@@ -25,6 +25,9 @@ from bot.risk_model import ModelSettings, RiskModel, ensure_risk_model, load_set
 
 FULL = "full"
 SOFT = "soft"
+# The reason for soft signposting when only the model's score is in doubt; the other
+# soft reasons (distress emoji, the intent model's suspicion) always ask "are you OK?".
+MODEL_UNSURE = "model (unsure)"
 
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -78,7 +81,7 @@ class SafetyNet:
             return Assessment(FULL, self.model.category_of(text, normalised), "model", risk)
         if risk >= self.settings.soft_threshold:
             category = self.model.category_of(text, normalised)
-            return Assessment(SOFT, category, "model (unsure)", risk)
+            return Assessment(SOFT, category, MODEL_UNSURE, risk)
         return self._emoji_or_suspicion(text, intent_model_suspects, risk)
 
     def signals_risk(self, text: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import texts
+from tests.safety_corpus import SAFETY_LINE
 
 pytestmark = pytest.mark.model
 
@@ -65,6 +66,9 @@ UNCLEAR = [
     "my feet are killing me",
     "i'm dead tired",
     "that cake is to die for",
+    # The idioms above may now get soft signposting instead (numbers, then "are you
+    # OK?"); this one is unclear without sounding like risk.
+    "the plan thing and support maybe",
 ]
 
 
@@ -73,7 +77,9 @@ def test_two_stage_fallback_asks_in_plain_english(chat):
     for message in UNCLEAR:
         replies = chat.conversation()(message)
         if "Did you mean" in texts(replies):
-            prompts.extend(replies)
+            *questions, last = replies
+            prompts.extend(questions)
+            assert last["text"] == SAFETY_LINE  # the turn was not understood
     assert prompts, "none of the unclear messages reached the fallback"
     for reply in prompts:
         assert "_" not in reply["text"]

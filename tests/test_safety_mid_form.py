@@ -73,7 +73,13 @@ def test_every_corpus_risk_message_parses_as_risk(chat):
         return levels
 
     parsed = chat.loop.run_until_complete(parse_all())
-    missed = [m for m, (intent, _) in zip(messages, parsed, strict=True) if intent != "risk_signal"]
+    # Soft signposting alongside another answer keeps the intent model's intent and
+    # carries only the level; everything else becomes risk_signal.
+    missed = [
+        m
+        for m, (intent, level) in zip(messages, parsed, strict=True)
+        if intent != "risk_signal" and level != "soft"
+    ]
     assert missed == [], f"{len(missed)} of {len(messages)} not parsed as risk"
     levels = {level for _, level in parsed}
     assert levels <= {"full", "soft"} and "full" in levels

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionReverted,
+    ActiveLoop,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rasa_components.safety_policy import next_safety_step
@@ -78,3 +84,22 @@ def test_doubt_inside_a_form_gives_the_numbers_and_keeps_the_form():
     assert next_safety_step(t)[0] == "action_count_signposting"
     t.update(ActionExecuted("action_count_signposting"))
     assert next_safety_step(t)[0] == "feedback_form"
+
+
+def test_doubt_beside_another_intent_gives_a_line_then_the_normal_answer():
+    """Soft signposting alongside: the line, the count, then the steps are rewound."""
+    alongside = UserUttered(
+        "i want to tell you how i feel",
+        {"name": "give_feedback", "confidence": 0.9},
+        [{"entity": "risk_level", "value": "soft"}],
+    )
+    t = tracker(alongside)
+    assert next_safety_step(t) == ("utter_crisis_soft_inline", [])
+    t.update(ActionExecuted("utter_crisis_soft_inline"))
+    assert next_safety_step(t)[0] == "action_count_signposting"
+    t.update(ActionExecuted("action_count_signposting"))
+    # The count action rewinds both steps; the message is then answered as usual.
+    t.update(ActionReverted())
+    t.update(ActionReverted())
+    assert t.latest_action_name == ACTION_LISTEN_NAME
+    assert next_safety_step(t) == (None, [])

@@ -73,6 +73,29 @@ def test_doubt_gets_the_numbers_then_are_you_ok(chat):
     assert "glad you're safe" in texts(say("yes"))
 
 
+def test_doubt_beside_a_clear_request_gives_a_line_then_the_answer(chat):
+    """When only the risk model is unsure and the request is clear, a false alarm costs
+    a line of text: the numbers first, then what they asked for, form included."""
+    from bot.risk_assessment import MODEL_UNSURE, SafetyNet
+    from bot.spacy_pipeline import load_pipeline
+
+    net = SafetyNet.load(load_pipeline())
+    checked = 0
+    for message, answer in [
+        ("i want to tell you how i feel", "Tell me in your own words"),
+        ("my son is being bullied at school", "Where do you live"),
+    ]:
+        assessment = net.assess(message)
+        if assessment is None or assessment.reason != MODEL_UNSURE:
+            continue
+        checked += 1
+        say = chat.conversation()
+        replies = say(message)
+        assert reply_level(replies) == "soft", message
+        assert answer in texts(replies[1:]), message
+    assert checked, "none of the examples is in the model's doubt band any more; pick others"
+
+
 def test_no_did_you_mean_question_without_numbers(chat):
     """The old "did you mean: that you might not be safe?" is gone for good: when the
     safety net has any doubt, the reply has the numbers on that very turn."""

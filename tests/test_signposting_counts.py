@@ -56,3 +56,44 @@ def test_a_database_that_is_down_says_so():
     with pytest.raises(StoreUnavailable):
         SignpostingLog(store.sessions).add("abuse_at_home", "full")
     store.dispose()
+
+
+def counting_tracker(intent: str, level: str):
+    from rasa_sdk import Tracker
+
+    latest = {
+        "text": "whatever they said",
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": [
+            {"entity": "risk_level", "value": level},
+            {"entity": "risk_category", "value": "friend_at_risk"},
+        ],
+    }
+    return Tracker("someone", {}, latest, [], False, None, {}, "utter_crisis_soft_inline")
+
+
+@pytest.mark.parametrize(
+    ("intent", "level", "rewound"),
+    [
+        ("risk_signal", "full", False),
+        ("risk_signal", "soft", False),
+        ("find_support", "soft", True),
+    ],
+)
+def test_the_count_action_counts_and_rewinds_only_soft_lines_alongside(log, intent, level, rewound):
+    """Alongside another answer, the two safety steps are undone in the dialogue state."""
+    import asyncio
+
+    from rasa_sdk.events import ActionReverted
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.safety_actions import ActionCountSignposting
+
+    action = ActionCountSignposting()
+    action.log = log
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, counting_tracker(intent, level), {}))
+    assert dispatcher.messages == []
+    assert events == ([ActionReverted(), ActionReverted()] if rewound else [])
+    [today] = log.recent(days=1)
+    assert today.by_category == {"friend_at_risk": {level: 1}}

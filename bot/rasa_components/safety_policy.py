@@ -10,11 +10,16 @@ RulePolicy. When the latest message is ``risk_signal`` it predicts the signposti
 
 - full: it ends any active form (the events travel with the prediction), sends
   ``utter_crisis`` and then "are you safe right now?";
-- soft (the safety net is unsure): outside a form, ``utter_crisis_soft`` gives the
-  numbers and asks "are you OK?" with buttons; inside a form,
-  ``utter_crisis_soft_inline`` gives the same numbers and the form carries on, so
-  feedback that only sounded worrying ("nobody listens to me at school") costs a
-  line of text, not the young person's answers.
+- soft, with nothing else to answer (the intent is ``risk_signal``): outside a
+  form, ``utter_crisis_soft`` gives the numbers and asks "are you OK?" with buttons;
+  inside a form, ``utter_crisis_soft_inline`` gives the same numbers and the form
+  carries on;
+- soft *alongside* (the intent model understood something else, and the message
+  only carries a ``risk_level`` entity): ``utter_crisis_soft_inline`` gives the
+  numbers in one line, then the count action rewinds those two steps from the
+  dialogue state (``ActionReverted``; the message was already sent), so the other
+  policies and any form answer the message as if it had just arrived. A false
+  alarm ("i want to tell you how i feel") costs a line of text, not the answer.
 
 Then the count for the staff overview, then listening (or the form's next step).
 Otherwise it abstains.
@@ -32,7 +37,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActiveLoop, SlotSet
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -97,15 +102,17 @@ def next_safety_step(tracker: DialogueStateTracker) -> tuple[str | None, list]:
         return tracker.active_loop_name, []
     if latest_action in NEXT_ACTION:
         return NEXT_ACTION[latest_action], []
-    if latest_action != ACTION_LISTEN_NAME:
-        return None, []
-    if tracker.latest_message is None or tracker.latest_message.intent.get("name") != RISK_INTENT:
+    if latest_action != ACTION_LISTEN_NAME or tracker.latest_message is None:
         return None, []
     levels = [
         entity.get("value")
         for entity in tracker.latest_message.entities
         if entity.get("entity") == LEVEL_ENTITY
     ]
+    if tracker.latest_message.intent.get("name") != RISK_INTENT:
+        if SOFT in levels and not _soft_line_sent(tracker):
+            return INLINE_SOFT_ACTION, []  # alongside the answer to come
+        return None, []
     if SOFT in levels:
         if tracker.active_loop_name:
             return INLINE_SOFT_ACTION, []
@@ -114,3 +121,13 @@ def next_safety_step(tracker: DialogueStateTracker) -> tuple[str | None, list]:
     if tracker.active_loop_name:
         events = [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
     return SIGNPOST_ACTION, events
+
+
+def _soft_line_sent(tracker: DialogueStateTracker) -> bool:
+    """Whether this message already had its soft line (the steps were rewound since)."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, ActionExecuted) and event.action_name == INLINE_SOFT_ACTION:
+            return True
+    return False
