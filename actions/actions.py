@@ -7,7 +7,9 @@ from typing import Any, Dict, List
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.intent_labels import load_wording
+from actions.replies import say
+from bot.core.chat_messages import Button, Message
+from bot.core.intent_labels import load_wording
 
 FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_PAYLOAD = "/out_of_scope"
@@ -39,12 +41,10 @@ class ActionAskAffirmation(Action):
         if intent is None:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
-        dispatcher.utter_message(
-            text=WORDING.question_for(intent),
-            buttons=[
-                {"title": WORDING.confirm_button, "payload": f"/{intent}"},
-                {"title": WORDING.reject_button, "payload": OUT_OF_SCOPE_PAYLOAD},
-            ],
+        buttons = (
+            Button(WORDING.confirm_button, f"/{intent}"),
+            Button(WORDING.reject_button, OUT_OF_SCOPE_PAYLOAD),
         )
+        say(dispatcher, Message(WORDING.question_for(intent), buttons))
         dispatcher.utter_message(response="utter_safety_line")
         return []

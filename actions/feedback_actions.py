@@ -1,4 +1,4 @@
-"""The feedback form's actions: thin adapters over :mod:`bot.feedback_flow` and the store."""
+"""The feedback form's actions: thin adapters over :mod:`bot.feedback.flow` and the store."""
 
 from __future__ import annotations
 
@@ -11,19 +11,14 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.shared import AREAS, FEEDBACK_FLOW, NLP, SAFETY_NET, STORE, AskQuestion
-from bot.feedback_flow import (
-    HELPER_SLOTS,
-    SLOTS,
-    STOPPED,
-    Answer,
-    Message,
-    build_record,
-    pending_feedback,
-)
-from bot.feedback_store import FeedbackStore, StoreUnavailable
-from bot.impact_classifier import ensure_classifier
-from bot.you_said_we_did import WeDidBoard, WeDidTeller
+from actions.shared import AREAS, FEEDBACK_FLOW, NLP, SAFETY_NET, STORE, AskQuestion, say
+from bot.core.answers import Answer
+from bot.core.chat_messages import Button, Message
+from bot.db.sessions import StoreUnavailable
+from bot.feedback.flow import HELPER_SLOTS, SLOTS, STOPPED, build_record, pending_feedback
+from bot.feedback.impact_classifier import ensure_classifier
+from bot.feedback.store import FeedbackStore
+from bot.staff.you_said_we_did import WeDidBoard, WeDidTeller
 
 logger = logging.getLogger(__name__)
 
@@ -190,11 +185,12 @@ class ActionSaveFeedback(Action):
             dispatcher.utter_message(text=replies["stopped"])
             return forget_feedback()
         if not slots.get("feedback_text") or not slots.get("feedback_impact"):
-            dispatcher.utter_message(
-                text=replies["nothing_to_save"],
-                buttons=[
-                    {"title": FLOW.wording.buttons["give_feedback"], "payload": "/give_feedback"}
-                ],
+            say(
+                dispatcher,
+                Message(
+                    replies["nothing_to_save"],
+                    (Button(FLOW.wording.buttons["give_feedback"], "/give_feedback"),),
+                ),
             )
             return []
         if slots.get("feedback_consent") != "yes":
@@ -205,12 +201,15 @@ class ActionSaveFeedback(Action):
             outcome = self.store.save(record)
         except StoreUnavailable:
             buttons = FLOW.wording.buttons
-            dispatcher.utter_message(
-                text=replies["save_failed"],
-                buttons=[
-                    {"title": buttons["try_again"], "payload": "/try_again"},
-                    {"title": buttons["no_thanks"], "payload": "/stop"},
-                ],
+            say(
+                dispatcher,
+                Message(
+                    replies["save_failed"],
+                    (
+                        Button(buttons["try_again"], "/try_again"),
+                        Button(buttons["no_thanks"], "/stop"),
+                    ),
+                ),
             )
             return []  # keep the answers, so "try again" needs nothing retyped
         key = "saved" if outcome.created else "already_saved"
@@ -241,10 +240,7 @@ class ActionFeedbackOutcome(Action):
         for text in texts[:-1]:
             dispatcher.utter_message(text=text)
         buttons = FLOW.wording.buttons
-        dispatcher.utter_message(
-            text=texts[-1],
-            buttons=[{"title": buttons["tell_us"], "payload": "/give_feedback"}],
-        )
+        say(dispatcher, Message(texts[-1], (Button(buttons["tell_us"], "/give_feedback"),)))
         return []
 
 
@@ -273,11 +269,14 @@ class ActionOfferFeedbackResume(Action):
     ) -> List[Dict[str, Any]]:
         if pending_feedback(tracker.slots):
             buttons = FLOW.wording.buttons
-            dispatcher.utter_message(
-                text=FLOW.wording.replies["resume_offer"],
-                buttons=[
-                    {"title": buttons["resume_yes"], "payload": "/give_feedback"},
-                    {"title": buttons["resume_no"], "payload": "/stop"},
-                ],
+            say(
+                dispatcher,
+                Message(
+                    FLOW.wording.replies["resume_offer"],
+                    (
+                        Button(buttons["resume_yes"], "/give_feedback"),
+                        Button(buttons["resume_no"], "/stop"),
+                    ),
+                ),
             )
         return []

@@ -9,9 +9,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shared import LIBRARY, NLP
-from bot.plan_answers import PlanAnswerer, Question
-from bot.topic_search import TopicSearch
+from actions.shared import LIBRARY, NLP, say
+from bot.plan.answers import PlanAnswerer, Question
+from bot.plan.topic_search import TopicSearch
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,5 @@ class ActionPlanAnswer(Action):
             logger.exception("Could not answer plan question %r", question)
             dispatcher.utter_message(response="utter_default")
             return []
-        for message in answer.messages:
-            dispatcher.utter_message(text=message.text, buttons=message.buttons or None)
+        say(dispatcher, *answer.messages)
         return [SlotSet("area", answer.area), SlotSet("plan_focus", answer.focus)]

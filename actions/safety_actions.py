@@ -21,8 +21,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.shared import STORE
-from bot.feedback_store import StoreUnavailable
-from bot.signposting_counts import LEVELS, SignpostingLog
+from bot.db.sessions import StoreUnavailable
+from bot.safety.signposting_counts import LEVELS, SignpostingLog
 
 logger = logging.getLogger(__name__)
 

@@ -14,12 +14,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.chat_messages import Message
-from bot.content import load_library
-from bot.feedback_flow import FeedbackFlow, load_feedback_wording
-from bot.feedback_store import FeedbackStore
-from bot.risk_assessment import SafetyNet
-from bot.spacy_pipeline import load_pipeline
+from actions.replies import say  # noqa: F401  (the actions' one way to send messages)
+from bot.core.chat_messages import Message
+from bot.core.spacy_pipeline import load_pipeline
+from bot.feedback.flow import FeedbackFlow, load_feedback_wording
+from bot.feedback.store import FeedbackStore
+from bot.plan.content import load_library
+from bot.safety.risk_assessment import SafetyNet
 
 NLP = load_pipeline()
 # The same safety net as the Rasa server's: rules OR model.
@@ -31,11 +32,6 @@ AREAS = LIBRARY.area_names()
 # Questions and answer-reading for feedback; the support form reads ages and
 # areas the same way.
 FEEDBACK_FLOW = FeedbackFlow(load_feedback_wording(), AREAS)
-
-
-def say(dispatcher: CollectingDispatcher, *messages: Message) -> None:
-    for message in messages:
-        dispatcher.utter_message(text=message.text, buttons=message.button_dicts() or None)
 
 
 class AskQuestion(Action, ABC):

@@ -1,4 +1,4 @@
-"""Find support: thin adapters over :mod:`bot.support_finder` and the directory."""
+"""Find support: thin adapters over :mod:`bot.support.finder` and the directory."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.shared import FEEDBACK_FLOW, LIBRARY, NLP, AskQuestion, say
-from bot.chat_messages import Message
-from bot.feedback_flow import Answer
-from bot.services_directory import load_needs, load_services
-from bot.support_finder import (
+from bot.core.answers import Answer, is_leaving
+from bot.core.chat_messages import Message
+from bot.support.directory import load_needs, load_services
+from bot.support.finder import (
     PAGE_SIZE,
     Choice,
     NeedMatcher,
@@ -33,7 +33,8 @@ FINDER = SupportFinder(
     load_support_wording(),
     LIBRARY,
 )
-READER = SupportReader(FINDER, NeedMatcher(NLP, _NEEDS), FEEDBACK_FLOW)
+# Typed age bands read as the feedback form's buttons name them.
+READER = SupportReader(FINDER, NeedMatcher(NLP, _NEEDS), FEEDBACK_FLOW.wording.age_bands)
 
 
 def now() -> datetime:
@@ -94,7 +95,7 @@ class ValidateSupportForm(FormValidationAction):
         # an earlier one by accident. Setting it to None when unclear makes the
         # form ask again instead of giving up on the form.
         answer = Answer.from_message(tracker.latest_message)
-        if tracker.get_slot("requested_slot") != slot or READER.answers.is_leaving(answer):
+        if tracker.get_slot("requested_slot") != slot or is_leaving(answer):
             return {}  # nothing read: "stop" then ends the form through the rules
         return {slot: read(answer)}
 

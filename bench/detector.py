@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.crisis import RiskDetector  # noqa: E402
-from bot.spacy_pipeline import load_pipeline  # noqa: E402
+from bot.core.spacy_pipeline import load_pipeline  # noqa: E402
+from bot.safety.crisis import RiskDetector  # noqa: E402
 from tests.safety_corpus import hard_negatives, risk_messages  # noqa: E402
 
 

@@ -16,10 +16,10 @@ import uuid
 from databases import temporary_postgres_schema
 from timing import report, timed  # bench/timing.py (the script's folder is on sys.path)
 
-from bot.db_migrations import upgrade
-from bot.feedback_store import FeedbackStore, NewFeedback
-from bot.impact_classifier import ensure_classifier
-from bot.personal_data import scrub
+from bot.feedback.impact_classifier import ensure_classifier
+from bot.feedback.store import FeedbackStore, NewFeedback
+from bot.ops.migrations import upgrade
+from bot.safety.personal_data import scrub
 
 TEXTS = [
     "My name is Jo, my teachers never listen to me and I'm failing maths",

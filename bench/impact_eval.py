@@ -22,15 +22,15 @@ from collections import Counter
 import yaml
 
 from bot import project_path
-from bot.flourish import IMPACT_SLUGS
-from bot.impact_classifier import (
+from bot.core.flourish import IMPACT_SLUGS
+from bot.core.spacy_pipeline import load_pipeline
+from bot.feedback.impact_classifier import (
     SETTINGS,
     ImpactClassifier,
     ImpactFeatures,
     load_examples,
     load_words,
 )
-from bot.spacy_pipeline import load_pipeline
 
 Pairs = list[tuple[str, str]]
 

@@ -43,10 +43,10 @@ from typing import Callable, Iterable, Sequence
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot import PROJECT_ROOT  # noqa: E402
-from bot.crisis import DEFAULT_RULES_PATH, load_rules  # noqa: E402
-from bot.risk_assessment import FULL, SOFT, SafetyNet  # noqa: E402
-from bot.risk_model import NO_RISK, RiskModel, load_corpus, load_settings  # noqa: E402
-from bot.spacy_pipeline import load_pipeline  # noqa: E402
+from bot.core.spacy_pipeline import load_pipeline  # noqa: E402
+from bot.safety.crisis import DEFAULT_RULES_PATH, load_rules  # noqa: E402
+from bot.safety.risk_assessment import FULL, SOFT, SafetyNet  # noqa: E402
+from bot.safety.risk_model import NO_RISK, RiskModel, load_corpus, load_settings  # noqa: E402
 from tests.safety_corpus import SAFETY_LINE, heldout_set, reply_level  # noqa: E402
 
 DEFAULT_HELDOUT = [PROJECT_ROOT / "tests" / "safety" / "heldout_a.yml"]
@@ -259,7 +259,7 @@ def compare(net: SafetyNet, k: int) -> None:
     from sklearn.pipeline import make_pipeline
     from sklearn.svm import LinearSVC
 
-    from bot.risk_model import _features, make_estimators
+    from bot.safety.risk_model import _features, make_estimators
 
     settings = dict(net.settings.estimator)
 
@@ -334,7 +334,7 @@ def main() -> None:
         report(f"Held-out {name}: rules OR model (plain Python)", heldout_through(plain, [path]),
                args.show_misses)
         if args.model:
-            from bot.model_store import ensure_model
+            from bot.ops.model_store import ensure_model
 
             report(f"Held-out {name}: through the trained Rasa model",
                    heldout_through(through_model(ensure_model(quiet=True)), [path]),

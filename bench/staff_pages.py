@@ -30,11 +30,12 @@ from sqlalchemy import insert
 from timing import report, timed  # bench/timing.py (the script's folder is on sys.path)
 
 from bot import PROJECT_ROOT, settings
-from bot.db_migrations import upgrade
-from bot.feedback_records import AGE_BANDS, Feedback
-from bot.feedback_store import FeedbackStore
-from bot.flourish import IMPACT_SLUGS
-from bot.staff_accounts import StaffAccounts
+from bot.core.age_bands import AGE_BANDS
+from bot.core.flourish import IMPACT_SLUGS
+from bot.feedback.records import Feedback
+from bot.feedback.store import FeedbackStore
+from bot.ops.migrations import upgrade
+from bot.staff.accounts import StaffAccounts
 
 PASSWORD = "bench passphrase, not secret"
 EMAIL = "bench@example.org"

@@ -6,28 +6,42 @@ import argparse
 import os
 import sys
 from datetime import date
+from typing import Callable
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+Handler = Callable[[argparse.Namespace], int]
+
 
 def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.handler(args) or 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """Every sub-command, each with the handler that carries it out."""
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("build-spacy", help="build the offline spaCy pipeline if missing")
-    commands.add_parser("train", help="train the model if its inputs changed; print its path")
-    commands.add_parser("model-path", help="print where the current model lives")
-    commands.add_parser("run", help="start the Rasa server, action server and web app")
-    commands.add_parser("shell", help="chat with the assistant in the terminal")
-    risk = commands.add_parser("risk", help="show what the safety net makes of a message")
-    risk.add_argument("text")
-    commands.add_parser("build-risk", help="train the risk model if its corpus changed")
-    commands.add_parser("check-data", help="validate every data file the assistant loads")
-    commands.add_parser("build-impact", help="train the impact suggester if its data changed")
-    impact = commands.add_parser("impact", help="suggest the Flourish impact of some feedback")
+
+    def command(name: str, handler: Handler, text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    command("build-spacy", _build_spacy, "build the offline spaCy pipeline if missing")
+    command("train", _train, "train the model if its inputs changed; print its path")
+    command("model-path", _model_path, "print where the current model lives")
+    command("run", _run, "start the Rasa server, action server and web app")
+    command("shell", _shell, "chat with the assistant in the terminal")
+    command("risk", _risk, "show what the safety net makes of a message").add_argument("text")
+    command("build-risk", _build_risk, "train the risk model if its corpus changed")
+    command("check-data", _check_data, "validate every data file the assistant loads")
+    command("build-impact", _build_impact, "train the impact suggester if its data changed")
+    impact = command("impact", _impact, "suggest the Flourish impact of some feedback")
     impact.add_argument("text")
-    db = commands.add_parser("db", help="feedback database schema (Alembic)")
+    db = command("db", _db, "feedback database schema (Alembic)")
     db.add_argument("action", choices=["upgrade", "current"])
-    feedback = commands.add_parser("feedback", help="stored feedback")
+    feedback = command("feedback", _export, "stored feedback")
     feedback_commands = feedback.add_subparsers(dest="feedback_command", required=True)
     export = feedback_commands.add_parser("export", help="write feedback as CSV or JSON")
     export.add_argument("--format", choices=["csv", "json"], default="csv")
@@ -37,96 +51,118 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--until", type=_date, help="YYYY-MM-DD (UTC), exclusive")
     export.add_argument("--flagged", action="store_true", help="only safeguarding-flagged")
     export.add_argument("--output", help="a file to write (default: standard output)")
-    staff = commands.add_parser("staff", help="staff accounts for the /staff pages")
+    staff = command("staff", _staff, "staff accounts for the /staff pages")
     staff_commands = staff.add_subparsers(dest="staff_command", required=True)
     for name, text in (
         ("add-user", "add an account; prompts for the password"),
         ("set-password", "set a new password; prompts for it"),
     ):
-        command = staff_commands.add_parser(name, help=text)
-        command.add_argument("email")
-        command.add_argument(
+        account = staff_commands.add_parser(name, help=text)
+        account.add_argument("email")
+        account.add_argument(
             "--password-stdin", action="store_true", help="read the password from standard input"
         )
     staff_commands.add_parser("list", help="list accounts")
     for name, text in (("disable", "stop an account signing in"), ("enable", "allow it again")):
         staff_commands.add_parser(name, help=text).add_argument("email")
-    commands.add_parser(
+    command(
         "retention",
-        help="remove feedback text and conversations older than the retention settings",
+        _retention,
+        "remove feedback text and conversations older than the retention settings",
     )
-    args = parser.parse_args(argv)
+    return parser
 
-    if args.command == "build-spacy":
-        from bot.spacy_pipeline import ensure_pipeline
 
-        print(f"spaCy pipeline: {ensure_pipeline()}")
-    elif args.command == "train":
-        from bot.model_store import ensure_model
+def _build_spacy(args: argparse.Namespace) -> int:
+    from bot.core.spacy_pipeline import ensure_pipeline
 
-        print(ensure_model())
-    elif args.command == "model-path":
-        from bot.model_store import model_path
-
-        print(model_path())
-    elif args.command == "run":
-        from bot.launcher import run
-
-        return run()
-    elif args.command == "shell":
-        from bot.launcher import shell
-
-        return shell()
-    elif args.command == "risk":
-        from bot.risk_assessment import SafetyNet
-        from bot.spacy_pipeline import load_pipeline
-
-        net = SafetyNet.load(load_pipeline())
-        match = net.detector.detect(args.text)
-        score = net.model.score(args.text)
-        assessment = net.assess(args.text)
-        print(f"normalised: {net.detector.normalise(args.text)}")
-        print(f"rules: {match.category} ({match.rule})" if match else "rules: no match")
-        print(f"model: risk {score.risk:.2f}, most like {score.category}")
-        print(
-            f"signposting: {assessment.level} ({assessment.category or 'no category'})"
-            if assessment
-            else "signposting: none"
-        )
-    elif args.command == "build-risk":
-        import time
-
-        from bot.risk_assessment import SafetyNet
-        from bot.spacy_pipeline import load_pipeline
-
-        started = time.perf_counter()
-        SafetyNet.load(load_pipeline())
-        print(f"risk model ready in {time.perf_counter() - started:.1f} s")
-    elif args.command == "check-data":
-        from bot.data_check import check_all
-
-        return check_all()
-    elif args.command == "build-impact":
-        from bot.impact_classifier import ensure_classifier, model_file
-
-        ensure_classifier()
-        print(f"impact suggester: {model_file()}")
-    elif args.command == "impact":
-        from bot.impact_classifier import ensure_classifier
-
-        suggestion = ensure_classifier().suggest(args.text)
-        print(f"{suggestion.slug} {suggestion.confidence:.2f}")
-    elif args.command == "db":
-        return _db(args.action)
-    elif args.command == "feedback":
-        return _export(args)
-    elif args.command == "staff":
-        from bot.staff_cli import staff_command
-
-        return staff_command(args)
-    elif args.command == "retention":
-        return _retention()
+    print(f"spaCy pipeline: {ensure_pipeline()}")
     return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from bot.ops.model_store import ensure_model
+
+    print(ensure_model())
+    return 0
+
+
+def _model_path(args: argparse.Namespace) -> int:
+    from bot.ops.model_store import model_path
+
+    print(model_path())
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.ops.launcher import run
+
+    return run()
+
+
+def _shell(args: argparse.Namespace) -> int:
+    from bot.ops.launcher import shell
+
+    return shell()
+
+
+def _risk(args: argparse.Namespace) -> int:
+    from bot.core.spacy_pipeline import load_pipeline
+    from bot.safety.risk_assessment import SafetyNet
+
+    net = SafetyNet.load(load_pipeline())
+    match = net.detector.detect(args.text)
+    score = net.model.score(args.text)
+    assessment = net.assess(args.text)
+    print(f"normalised: {net.detector.normalise(args.text)}")
+    print(f"rules: {match.category} ({match.rule})" if match else "rules: no match")
+    print(f"model: risk {score.risk:.2f}, most like {score.category}")
+    print(
+        f"signposting: {assessment.level} ({assessment.category or 'no category'})"
+        if assessment
+        else "signposting: none"
+    )
+    return 0
+
+
+def _build_risk(args: argparse.Namespace) -> int:
+    import time
+
+    from bot.core.spacy_pipeline import load_pipeline
+    from bot.safety.risk_assessment import SafetyNet
+
+    started = time.perf_counter()
+    SafetyNet.load(load_pipeline())
+    print(f"risk model ready in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _check_data(args: argparse.Namespace) -> int:
+    from bot.ops.data_check import check_all
+
+    return check_all()
+
+
+def _build_impact(args: argparse.Namespace) -> int:
+    from bot.feedback.impact_classifier import ensure_classifier, model_file
+
+    ensure_classifier()
+    print(f"impact suggester: {model_file()}")
+    return 0
+
+
+def _impact(args: argparse.Namespace) -> int:
+    from bot.feedback.impact_classifier import ensure_classifier
+
+    suggestion = ensure_classifier().suggest(args.text)
+    print(f"{suggestion.slug} {suggestion.confidence:.2f}")
+    return 0
+
+
+def _staff(args: argparse.Namespace) -> int:
+    from bot.staff.cli import staff_command
+
+    return staff_command(args)
 
 
 def _date(text: str) -> date:
@@ -136,8 +172,10 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"expected a date like 2026-01-31, got {text!r}") from None
 
 
-def _db(action: str) -> int:
-    from bot import db_migrations
+def _db(args: argparse.Namespace) -> int:
+    from bot.ops import migrations as db_migrations
+
+    action = args.action
 
     if action == "upgrade":
         print(f"feedback database at revision {db_migrations.upgrade()}")
@@ -146,10 +184,10 @@ def _db(action: str) -> int:
     return 0
 
 
-def _retention() -> int:
+def _retention(args: argparse.Namespace) -> int:
     from bot import settings
-    from bot.feedback_store import StoreUnavailable
-    from bot.retention import apply_retention
+    from bot.db.sessions import StoreUnavailable
+    from bot.ops.retention import apply_retention
 
     try:
         result = apply_retention()
@@ -169,8 +207,9 @@ def _retention() -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from bot.feedback_export import export
-    from bot.feedback_store import FeedbackFilter, FeedbackStore, StoreUnavailable
+    from bot.db.sessions import StoreUnavailable
+    from bot.feedback.export import export
+    from bot.feedback.store import FeedbackFilter, FeedbackStore
 
     try:
         wanted = FeedbackFilter(

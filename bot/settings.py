@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Mapping
 
-from bot import PROJECT_ROOT
+from bot import PROJECT_ROOT, project_path
 
 DEFAULTS: dict[str, str] = {
     # Rasa server (REST + socketio channels)
@@ -62,7 +62,11 @@ DEFAULTS: dict[str, str] = {
     # Whose plan "the plan" means when a young person names no area (a content pack id).
     "DEFAULT_AREA": "camden",
     # Where trained models are kept.
-    "MODEL_DIR": str(PROJECT_ROOT / "models"),
+    "MODEL_DIR": str(project_path("models")),
+    # Where setup builds the offline spaCy pipeline (relative to the project root).
+    "SPACY_PIPELINE_DIR": ".spacy/en_youth",
+    # The trained impact suggester; unset: models/impact-<hash of its data>.joblib.
+    "IMPACT_MODEL_FILE": "",
     # Logging for our own code.
     "LOG_LEVEL": "INFO",
 }

@@ -1,4 +1,4 @@
-"""Rasa components that put :mod:`bot.input_guard` into the NLU pipeline."""
+"""Rasa components that put :mod:`bot.safety.input_guard` into the NLU pipeline."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot import input_guard
+from bot.safety import input_guard
 
 FULL_TEXT = "full_text"
 INTENT_FOR_SHAPE = {

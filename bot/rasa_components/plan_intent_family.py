@@ -20,7 +20,7 @@ from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.plan_answers import PLAN_INTENTS
+from bot.plan.answers import PLAN_INTENTS
 
 FALLBACK_INTENT = DEFAULT_NLU_FALLBACK_INTENT_NAME
 

@@ -1,4 +1,4 @@
-"""Puts the safety net (:mod:`bot.risk_assessment`) last in the NLU pipeline.
+"""Puts the safety net (:mod:`bot.safety.risk_assessment`) last in the NLU pipeline.
 
 Running last means no later component can undo it: whatever DIET or the
 fallback classifier decided, a message that signals risk leaves the pipeline as
@@ -31,9 +31,9 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import project_path
+from bot.core.spacy_pipeline import DEFAULT_PIPELINE_DIR, load_pipeline
 from bot.rasa_components.input_guard import FULL_TEXT
-from bot.risk_assessment import MODEL_UNSURE, SOFT, Assessment, SafetyNet
-from bot.spacy_pipeline import DEFAULT_PIPELINE_DIR, load_pipeline
+from bot.safety.risk_assessment import MODEL_UNSURE, SOFT, Assessment, SafetyNet
 
 logger = logging.getLogger(__name__)
 

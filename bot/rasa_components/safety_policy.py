@@ -42,7 +42,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rasa_components.risk_classifier import LEVEL_ENTITY, RISK_INTENT
-from bot.risk_assessment import SOFT
+from bot.safety.risk_assessment import SOFT
 
 SIGNPOST_ACTION = "utter_crisis"
 SOFT_SIGNPOST_ACTION = "utter_crisis_soft"

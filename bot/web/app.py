@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot import PROJECT_ROOT, settings
+from bot import project_path, settings
 from bot.web.staff import setup_staff
 
 STATIC_DIR = Path(__file__).parent / "static"
-SOCKET_IO_CLIENT = PROJECT_ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+SOCKET_IO_CLIENT = project_path("node_modules/socket.io-client/dist/socket.io.min.js")
 
 
 def origin(url: str) -> str:

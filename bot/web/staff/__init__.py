@@ -7,17 +7,17 @@ from typing import AsyncIterator, Mapping
 from aiohttp import web
 from aiohttp_session import session_middleware
 
-from bot.content import load_library
-from bot.crisis import load_rules
-from bot.feedback_review import FeedbackReview
-from bot.feedback_store import FeedbackStore
-from bot.flourish import IMPACT_SLUGS
-from bot.signposting_counts import UNSURE, SignpostingLog
-from bot.staff_accounts import LockOut, StaffAccounts
+from bot.core.flourish import IMPACT_SLUGS
+from bot.feedback.store import FeedbackStore
+from bot.plan.content import load_library
+from bot.safety.crisis import load_rules
+from bot.safety.signposting_counts import UNSURE, SignpostingLog
+from bot.staff.accounts import LockOut, StaffAccounts
+from bot.staff.review import FeedbackReview
+from bot.staff.you_said_we_did import WeDidBoard
 from bot.web.staff.routes import setup_routes
 from bot.web.staff.sessions import staff_guard, storage_from_settings
 from bot.web.staff.views import SITE, StaffSite, staff_errors
-from bot.you_said_we_did import WeDidBoard
 
 
 def make_site(env: Mapping[str, str] | None = None) -> StaffSite:

@@ -7,40 +7,15 @@ attributes (not style attributes), which the staff pages' strict CSP allows.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
 from html import escape
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from markupsafe import Markup
-
-from bot.feedback_records import as_utc
 
 BAR = "#1d70b8"  # GOV.UK blue: 4.5:1 or better against white
 TEXT = "#0b0c0c"
 GRID = "#b1b4b6"
-
-
-TREND_WEEKS = 12
-
-
-def first_monday(last_day: date, weeks: int = TREND_WEEKS) -> date:
-    """The Monday that starts the trend of ``weeks`` weeks ending with ``last_day``'s week."""
-    return last_day - timedelta(days=last_day.weekday()) - timedelta(weeks=weeks - 1)
-
-
-def weekly_counts(
-    times: Iterable[datetime], last_day: date, weeks: int = TREND_WEEKS
-) -> list[tuple[date, int]]:
-    """Records per week (Monday to Sunday, UTC) for the ``weeks`` weeks up to ``last_day``."""
-    start = first_monday(last_day, weeks)
-    mondays = [start + timedelta(weeks=n) for n in range(weeks)]
-    counts = dict.fromkeys(mondays, 0)
-    for moment in times:
-        day = as_utc(moment).date()
-        monday = day - timedelta(days=day.weekday())
-        if monday in counts:
-            counts[monday] += 1
-    return list(counts.items())
 
 
 def horizontal_bars(title: str, rows: Sequence[tuple[str, int]], width: int = 640) -> Markup:

@@ -14,9 +14,9 @@ from urllib.parse import urlencode
 
 from multidict import MultiMapping
 
-from bot.feedback_records import AGE_BANDS
-from bot.feedback_store import FeedbackFilter
-from bot.flourish import IMPACT_SLUGS
+from bot.core.age_bands import AGE_BANDS
+from bot.core.flourish import IMPACT_SLUGS
+from bot.feedback.store import FeedbackFilter
 
 YES_NO = {"yes": True, "no": False}
 MAX_VALUES = 20  # per field: more is not a real filter

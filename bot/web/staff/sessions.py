@@ -10,6 +10,7 @@ CSRF token.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import secrets
 import time
@@ -21,11 +22,11 @@ from aiohttp_session import Session, get_session, new_session
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
 
-from bot import PROJECT_ROOT, settings
-from bot.kept_secrets import configured_or_kept
+from bot import project_path, settings
+from bot.core.kept_secrets import configured_or_kept
 
 COOKIE_NAME = "flourish_staff"
-SESSION_KEY_FILE = PROJECT_ROOT / "var" / "staff-session-key"
+SESSION_KEY_FILE = project_path("var/staff-session-key")
 MAX_SESSION_SECONDS = 12 * 60 * 60  # signed in for a working day at most
 PREFIX = "/staff"
 API_PREFIX = "/staff/api/"
@@ -131,7 +132,8 @@ def staff_guard(is_valid: Callable[[str, float], bool]) -> Callable:
             return await handler(request)
         session = await get_session(request)
         if path not in PUBLIC:
-            email = _live_staff(session, time.time(), is_valid)
+            # The account check reads the database: off the event loop that serves chats.
+            email = await asyncio.to_thread(_live_staff, session, time.time(), is_valid)
             if email is None:
                 session.invalidate()
                 return _refuse(request)

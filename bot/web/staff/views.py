@@ -1,4 +1,4 @@
-"""The staff pages and API: thin handlers over ``bot.feedback_review`` and friends.
+"""The staff pages and API: thin handlers over ``bot.staff.review`` and friends.
 
 Every page is rendered by Jinja2 with autoescaping on, so young people's words
 (and anything else stored) are always shown as text. Handlers turn domain errors
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Mapping
@@ -21,13 +21,15 @@ import jinja2
 from aiohttp import web
 from aiohttp_session import get_session
 
-from bot.feedback_export import to_csv
-from bot.feedback_records import as_utc
-from bot.feedback_review import FeedbackReview, NotFound, ReviewError
-from bot.feedback_store import FeedbackFilter, FeedbackStore, StoreUnavailable
-from bot.flourish import IMPACT_SLUGS
-from bot.signposting_counts import SignpostingLog
-from bot.staff_accounts import SignIn, StaffAccounts
+from bot.core.flourish import IMPACT_SLUGS
+from bot.db.base import as_utc
+from bot.db.sessions import StoreUnavailable
+from bot.feedback.export import to_csv
+from bot.feedback.store import FeedbackStore
+from bot.safety.signposting_counts import SignpostingLog
+from bot.staff.accounts import SignIn, StaffAccounts
+from bot.staff.review import FeedbackReview, NotFound, ReviewError
+from bot.staff.you_said_we_did import UpdateError, WeDidBoard
 from bot.web.staff import charts
 from bot.web.staff.filters import parse_filters
 from bot.web.staff.sessions import (
@@ -38,7 +40,6 @@ from bot.web.staff.sessions import (
     signed_in_email,
     start_signed_in_session,
 )
-from bot.you_said_we_did import UpdateError, WeDidBoard
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 LONDON = ZoneInfo("Europe/London")
@@ -211,7 +212,7 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
 
 
 async def sign_out(request: web.Request) -> web.StreamResponse:
-    request.app[SITE].accounts.revoke_sessions(signed_in_email(request))
+    await asyncio.to_thread(request.app[SITE].accounts.revoke_sessions, signed_in_email(request))
     session = await get_session(request)
     session.invalidate()
     raise web.HTTPSeeOther(f"{SIGN_IN}?signed_out=1")
@@ -223,31 +224,26 @@ async def sign_out(request: web.Request) -> web.StreamResponse:
 async def overview(request: web.Request) -> web.Response:
     site = request.app[SITE]
     filters = parse_filters(request.query, site.areas, fields=("area", "from", "to"))
-    wanted = filters.wanted
-    summary = site.review.summary(wanted)
     last_day = (
         date.fromisoformat(filters.chosen["to"][0]) if filters.chosen.get("to") else date.today()
     )
-    first_monday = charts.first_monday(last_day, charts.TREND_WEEKS)
-    in_trend = replace(wanted, since=max(wanted.since or first_monday, first_monday))
-    weeks = charts.weekly_counts(site.review.created_times(in_trend), last_day)
-    queue_filter = FeedbackFilter(areas=wanted.areas, flagged=True, reviewed=False)
-    new_filter = FeedbackFilter(areas=wanted.areas, reviewed=False)
+    shown = await asyncio.to_thread(site.review.overview, filters.wanted, last_day)
+    signposting = await asyncio.to_thread(site.signposting.recent, SIGNPOSTING_DAYS)
     return await render(
         request,
         "staff/overview.html",
         filters=filters,
-        summary=summary,
-        total=sum(row.count for row in summary),
-        flagged_waiting=site.store.count(queue_filter),
-        not_reviewed=site.store.count(new_filter),
+        summary=shown.summary,
+        total=shown.total,
+        flagged_waiting=shown.flagged_waiting,
+        not_reviewed=shown.not_reviewed,
         impact_chart=charts.horizontal_bars(
             "Feedback per Flourish impact",
-            [(site.impact_names[row.impact], row.count) for row in summary],
+            [(site.impact_names[row.impact], row.count) for row in shown.summary],
         ),
-        weeks=weeks,
-        trend_chart=charts.column_trend("Feedback per week (weeks start on Monday)", weeks),
-        signposting=await asyncio.to_thread(site.signposting.recent, SIGNPOSTING_DAYS),
+        weeks=shown.weeks,
+        trend_chart=charts.column_trend("Feedback per week (weeks start on Monday)", shown.weeks),
+        signposting=signposting,
         risk_labels=site.risk_labels,
     )
 
@@ -259,25 +255,25 @@ async def feedback_list(request: web.Request) -> web.Response:
     site = request.app[SITE]
     staff = signed_in_email(request)
     filters = parse_filters(request.query, site.areas)
-    page = site.store.page(filters.wanted, filters.page, PAGE_SIZE)
-    site.review.audit_flagged_views(staff, page.items)
-    queue, queue_total = ([], 0)
-    if filters.page == 1:
-        queue, queue_total = site.review.safeguarding_queue(staff, filters.wanted.areas)
+    shown = await asyncio.to_thread(
+        site.review.feedback_page, filters.wanted, filters.page, PAGE_SIZE, staff
+    )
     return await render(
         request,
         "staff/feedback_list.html",
         filters=filters,
-        page=page,
-        queue=queue,
-        queue_total=queue_total,
+        page=shown.page,
+        queue=shown.queue,
+        queue_total=shown.queue_total,
         area_name=site.area_name,
     )
 
 
 async def feedback_detail(request: web.Request) -> web.Response:
     site = request.app[SITE]
-    row = site.review.get(request.match_info["feedback_id"], signed_in_email(request))
+    row = await asyncio.to_thread(
+        site.review.get, request.match_info["feedback_id"], signed_in_email(request)
+    )
     return await render(
         request, "staff/feedback_detail.html", item=row, area_name=site.area_name
     )
@@ -291,7 +287,9 @@ async def set_reviewed(request: web.Request) -> web.StreamResponse:
     feedback_id = request.match_info["feedback_id"]
     form = await request.post()
     reviewed = _field(form, "reviewed") != "no"
-    request.app[SITE].review.set_reviewed(feedback_id, signed_in_email(request), reviewed)
+    await asyncio.to_thread(
+        request.app[SITE].review.set_reviewed, feedback_id, signed_in_email(request), reviewed
+    )
     await flash(request, "Marked as reviewed." if reviewed else "Marked as not reviewed.")
     raise web.HTTPSeeOther(_detail_url(feedback_id))
 
@@ -300,8 +298,11 @@ async def add_note(request: web.Request) -> web.StreamResponse:
     feedback_id = request.match_info["feedback_id"]
     form = await request.post()
     try:
-        request.app[SITE].review.add_note(
-            feedback_id, signed_in_email(request), _field(form, "note")
+        await asyncio.to_thread(
+            request.app[SITE].review.add_note,
+            feedback_id,
+            signed_in_email(request),
+            _field(form, "note"),
         )
         await flash(request, "Note added.")
     except ReviewError as error:
@@ -314,7 +315,9 @@ async def change_impact(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     site = request.app[SITE]
     try:
-        site.review.change_impact(feedback_id, signed_in_email(request), _field(form, "impact"))
+        await asyncio.to_thread(
+            site.review.change_impact, feedback_id, signed_in_email(request), _field(form, "impact")
+        )
         await flash(request, "Impact changed. The young person's own choice is kept too.")
     except ReviewError as error:
         await flash(request, f"Not changed: {error}")
@@ -356,8 +359,9 @@ async def api_feedback(request: web.Request) -> web.Response:
     size_text = request.query.get("per_page", str(API_PAGE_SIZE))
     size = int(size_text) if size_text.isdigit() and len(size_text) <= 6 else API_PAGE_SIZE
     size = min(max(size, 1), API_MAX_PAGE_SIZE)
-    page = site.store.page(filters.wanted, filters.page, size)
-    site.review.audit_api_page(signed_in_email(request), filters.wanted, page)
+    page = await asyncio.to_thread(
+        site.review.api_page, filters.wanted, filters.page, size, signed_in_email(request)
+    )
     return web.json_response(
         {
             "filters": filters.as_dict(),
@@ -377,11 +381,12 @@ async def api_feedback(request: web.Request) -> web.Response:
 
 async def we_did_page(request: web.Request, error: str | None = None, **kept: str) -> web.Response:
     site = request.app[SITE]
+    updates = await asyncio.to_thread(site.board.all_updates)
     return await render(
         request,
         "staff/we_did.html",
         status=400 if error else 200,
-        updates=site.board.all_updates(),
+        updates=updates,
         error=error,
         kept=kept,
         area_name=site.area_name,
@@ -393,7 +398,8 @@ async def publish_we_did(request: web.Request) -> web.StreamResponse:
     site = request.app[SITE]
     kept = {name: _field(form, name) for name in ("impact", "area", "you_said", "we_did")}
     try:
-        site.board.publish(
+        await asyncio.to_thread(
+            site.board.publish,
             signed_in_email(request),
             kept["impact"],
             kept["area"] or None,
@@ -411,7 +417,8 @@ async def withdraw_we_did(request: web.Request) -> web.StreamResponse:
     if not text.isdigit() or len(text) > 12:
         raise NotFound(text)
     try:
-        request.app[SITE].board.withdraw(signed_in_email(request), int(text))
+        board = request.app[SITE].board
+        await asyncio.to_thread(board.withdraw, signed_in_email(request), int(text))
     except UpdateError as error:
         await flash(request, str(error))
         raise web.HTTPSeeOther(f"{PREFIX}/we-did") from None
@@ -423,5 +430,5 @@ async def withdraw_we_did(request: web.Request) -> web.StreamResponse:
 
 
 async def audit_log(request: web.Request) -> web.Response:
-    events = request.app[SITE].review.audit_events()
+    events = await asyncio.to_thread(request.app[SITE].review.audit_events)
     return await render(request, "staff/audit.html", events=events)
