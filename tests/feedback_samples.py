@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from bot.feedback_store import FeedbackStore, NewFeedback
+from bot.feedback.store import FeedbackStore, NewFeedback
 
 
 def sample_feedback(**changes) -> NewFeedback:

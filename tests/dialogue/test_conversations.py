@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import texts
+from tests.chatting import texts
 from tests.safety_corpus import SAFETY_LINE
 
 pytestmark = pytest.mark.model

@@ -12,8 +12,8 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.db_migrations import upgrade
-from bot.feedback_store import FeedbackStore
+from bot.feedback.store import FeedbackStore
+from bot.ops.migrations import upgrade
 
 SLOTS = {
     "feedback_text": "my name is Sam and teachers never listen, ring me 07700900123",
@@ -107,7 +107,7 @@ def test_leaving_at_the_first_question_says_nothing_was_saved(actions_module, st
 
 
 def test_after_saving_the_latest_we_did_on_that_impact_is_said(actions_module, store):
-    from bot.you_said_we_did import WeDidBoard
+    from bot.staff.you_said_we_did import WeDidBoard
 
     board = WeDidBoard(store.sessions, {"camden": "Camden", "norfolk": "Norfolk"})
     board.publish("sam@example.org", "understood", "camden", "Nobody listens", "We ask first")
@@ -117,7 +117,7 @@ def test_after_saving_the_latest_we_did_on_that_impact_is_said(actions_module, s
 
 
 def test_asking_what_happened_reads_the_published_updates(actions_module, store):
-    from bot.you_said_we_did import WeDidBoard
+    from bot.staff.you_said_we_did import WeDidBoard
 
     action = actions_module.ActionFeedbackOutcome()
     action.store = store

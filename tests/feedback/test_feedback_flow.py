@@ -5,21 +5,20 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bot.crisis import RiskDetector
-from bot.data_files import DataFileError
-from bot.feedback_flow import (
-    SKIP,
-    Answer,
+from bot.core.answers import SKIP, Answer
+from bot.core.chat_messages import choice_payload
+from bot.core.data_files import DataFileError
+from bot.core.flourish import IMPACT_SLUGS
+from bot.core.spacy_pipeline import load_pipeline
+from bot.feedback.flow import (
     FeedbackFlow,
     build_record,
-    choice_payload,
     load_feedback_wording,
     preview,
     record_id,
     risk_in_session,
 )
-from bot.flourish import IMPACT_SLUGS
-from bot.spacy_pipeline import load_pipeline
+from bot.safety.crisis import RiskDetector
 
 
 @pytest.fixture(scope="module")

@@ -12,17 +12,12 @@ import pytest
 from sqlalchemy import create_engine
 
 from bot import PROJECT_ROOT, settings
-from bot.db_migrations import current_revision, head_revision
-from bot.db_schema import metadata
-from bot.feedback_export import export
-from bot.feedback_records import EXPORT_COLUMNS, Feedback
-from bot.feedback_store import (
-    FeedbackFilter,
-    FeedbackStore,
-    NewFeedback,
-    StoreUnavailable,
-    load_salt,
-)
+from bot.db.sessions import StoreUnavailable
+from bot.feedback.export import export
+from bot.feedback.records import EXPORT_COLUMNS, Feedback
+from bot.feedback.store import FeedbackFilter, FeedbackStore, NewFeedback, load_salt
+from bot.ops.db_schema import metadata
+from bot.ops.migrations import current_revision, head_revision
 
 SALT = b"test-salt"
 

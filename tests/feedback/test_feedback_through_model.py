@@ -10,8 +10,8 @@ import urllib.request
 import pytest
 
 from bot import PROJECT_ROOT, settings
-from bot.feedback_store import FeedbackStore
-from tests.conftest import TEST_SALT, texts
+from bot.feedback.store import FeedbackStore
+from tests.chatting import TEST_SALT, texts
 
 pytestmark = pytest.mark.model
 

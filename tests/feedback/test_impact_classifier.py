@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from bot import PROJECT_ROOT, settings
-from bot.data_files import DataFileError
-from bot.flourish import IMPACT_SLUGS
-from bot.impact_classifier import MIN_EXAMPLES_PER_IMPACT, ensure_classifier, load_examples
+from bot.core.data_files import DataFileError
+from bot.core.flourish import IMPACT_SLUGS
+from bot.feedback.impact_classifier import MIN_EXAMPLES_PER_IMPACT, ensure_classifier, load_examples
 
 
 @pytest.fixture(scope="module")

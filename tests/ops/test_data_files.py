@@ -6,10 +6,10 @@ import pytest
 import yaml
 
 from bot import PROJECT_ROOT
-from bot.crisis import load_rules
-from bot.data_check import check_all
-from bot.data_files import DataFileError
-from bot.intent_labels import load_wording
+from bot.core.data_files import DataFileError
+from bot.core.intent_labels import load_wording
+from bot.ops.data_check import check_all
+from bot.safety.crisis import load_rules
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 URGENT_NUMBERS = ("999", "0800 1111")

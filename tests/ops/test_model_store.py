@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 from bot import PROJECT_ROOT
-from bot.model_store import (
+from bot.ops.model_store import (
     HASHED_CODE_DIR,
     HASHED_FILES,
     TRAINING_DATA_DIRS,

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from bot import PROJECT_ROOT, settings
-from bot.model_store import TRAINING_DATA_DIRS
+from bot.ops.model_store import TRAINING_DATA_DIRS
 
 
 def rasa(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:

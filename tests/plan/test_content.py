@@ -9,12 +9,12 @@ import statistics
 import pytest
 import textstat
 
-from bot.content import CONTENT_DIR, load_library, load_pack
-from bot.data_files import DataFileError
-from bot.flourish import IMPACT_SLUGS
-from bot.plan_answers import LIST_INTENTS, PLAN_INTENTS, PlanAnswerer, Question
-from bot.spacy_pipeline import load_pipeline
-from bot.topic_search import TopicSearch
+from bot.core.data_files import DataFileError
+from bot.core.flourish import IMPACT_SLUGS
+from bot.core.spacy_pipeline import load_pipeline
+from bot.plan.answers import LIST_INTENTS, PLAN_INTENTS, PlanAnswerer, Question
+from bot.plan.content import CONTENT_DIR, load_library, load_pack
+from bot.plan.topic_search import TopicSearch
 
 MAX_WORDS_PER_MESSAGE = 60
 MIN_READING_EASE = 50  # Flesch reading ease for each plain text of 8+ words

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from bot import PROJECT_ROOT
-from bot.content import load_library
-from tests.conftest import texts
+from bot.plan.content import load_library
+from tests.chatting import texts
 
 PHRASINGS = yaml.safe_load((Path(__file__).parent / "plan_phrasings.yml").read_text())
 LIBRARY = load_library(default_area="camden")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.crisis import RiskDetector, load_rules
-from bot.data_files import DataFileError
-from bot.spacy_pipeline import load_pipeline
+from bot.core.data_files import DataFileError
+from bot.core.spacy_pipeline import load_pipeline
+from bot.safety.crisis import RiskDetector, load_rules
 from tests.safety_corpus import (
     MAX_FALSE_POSITIVE_RATE,
     RULES_CATEGORY_DIFFERS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.input_guard import InputShape, classify, trim
+from bot.safety.input_guard import InputShape, classify, trim
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t", None, "?", "...!!!", "\u200b"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.personal_data import scrub
+from bot.safety.personal_data import scrub
 
 
 @pytest.mark.parametrize(

@@ -14,17 +14,17 @@ from pathlib import Path
 import pytest
 
 from bot import settings
-from bot.crisis import DEFAULT_RULES_PATH, load_rules
-from bot.data_files import DataFileError
-from bot.risk_assessment import FULL, SOFT, SafetyNet
-from bot.risk_model import (
+from bot.core.data_files import DataFileError
+from bot.core.spacy_pipeline import load_pipeline
+from bot.safety.crisis import DEFAULT_RULES_PATH, load_rules
+from bot.safety.risk_assessment import FULL, SOFT, SafetyNet
+from bot.safety.risk_model import (
     NO_RISK,
     ensure_risk_model,
     load_corpus,
     load_settings,
     nlu_examples,
 )
-from bot.spacy_pipeline import load_pipeline
 from tests.safety_corpus import corpus_negatives, corpus_risk_messages
 
 CATEGORIES = [category.id for category in load_rules().categories]

@@ -87,8 +87,8 @@ def test_every_corpus_risk_message_parses_as_risk(chat):
 
 @pytest.mark.parametrize("form", sorted(FORMS))
 def test_risk_messages_of_every_kind_are_signposted_mid_form(chat, form):
-    from bot.risk_assessment import SafetyNet
-    from bot.spacy_pipeline import load_pipeline
+    from bot.core.spacy_pipeline import load_pipeline
+    from bot.safety.risk_assessment import SafetyNet
 
     net = SafetyNet.load(load_pipeline())
     risk = corpus_risk_messages()

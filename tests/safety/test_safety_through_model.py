@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import texts
+from tests.chatting import texts
 from tests.safety_corpus import (
     MAX_FALSE_POSITIVE_RATE,
     SAFETY_LINE,
@@ -76,8 +76,8 @@ def test_doubt_gets_the_numbers_then_are_you_ok(chat):
 def test_doubt_beside_a_clear_request_gives_a_line_then_the_answer(chat):
     """When only the risk model is unsure and the request is clear, a false alarm costs
     a line of text: the numbers first, then what they asked for, form included."""
-    from bot.risk_assessment import MODEL_UNSURE, SafetyNet
-    from bot.spacy_pipeline import load_pipeline
+    from bot.core.spacy_pipeline import load_pipeline
+    from bot.safety.risk_assessment import MODEL_UNSURE, SafetyNet
 
     net = SafetyNet.load(load_pipeline())
     checked = 0
@@ -99,8 +99,8 @@ def test_doubt_beside_a_clear_request_gives_a_line_then_the_answer(chat):
 def test_no_did_you_mean_question_without_numbers(chat):
     """The old "did you mean: that you might not be safe?" is gone for good: when the
     safety net has any doubt, the reply has the numbers on that very turn."""
-    from bot.risk_assessment import SafetyNet
-    from bot.spacy_pipeline import load_pipeline
+    from bot.core.spacy_pipeline import load_pipeline
+    from bot.safety.risk_assessment import SafetyNet
 
     net = SafetyNet.load(load_pipeline())
     doubted = 0

@@ -7,8 +7,9 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import inspect
 
-from bot.feedback_store import FeedbackStore, StoreUnavailable
-from bot.signposting_counts import UNSURE, SignpostingLog, record, uk_day
+from bot.db.sessions import StoreUnavailable
+from bot.feedback.store import FeedbackStore
+from bot.safety.signposting_counts import UNSURE, SignpostingLog, record, uk_day
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ import requests
 from aiohttp import web
 
 from bot.web.app import make_app
-from tests.conftest import TEST_SESSION_KEY, free_port
+from tests.plugins.browser import TEST_SESSION_KEY
+from tests.processes import free_port
 
 PASSWORD = "a long enough passphrase"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

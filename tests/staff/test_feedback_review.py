@@ -8,12 +8,12 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import create_engine, select, text, update
 
-from bot.feedback_records import Feedback, FeedbackNote
-from bot.feedback_review import FeedbackReview, NotFound, ReviewError
-from bot.feedback_store import FeedbackFilter, FeedbackStore
-from bot.retention import remove_old_conversations, remove_old_feedback_text
-from bot.staff_records import AuditEvent
-from bot.web.staff.charts import weekly_counts
+from bot.feedback.records import Feedback, FeedbackNote
+from bot.feedback.store import FeedbackFilter, FeedbackStore
+from bot.ops.retention import remove_old_conversations, remove_old_feedback_text
+from bot.staff.records import AuditEvent
+from bot.staff.review import FeedbackReview, NotFound, ReviewError
+from bot.staff.trend import weekly_counts
 from tests.feedback_samples import save
 
 STAFF = "sam@example.org"
@@ -234,7 +234,7 @@ def test_retention_deletes_whole_old_conversations_from_rasas_tracker_store(tmp_
 def test_notes_from_before_staff_accounts_move_to_the_notes_table(tmp_path):
     from alembic import command
 
-    from bot.db_migrations import alembic_config, upgrade
+    from bot.ops.migrations import alembic_config, upgrade
 
     url = f"sqlite:///{tmp_path / 'feedback.db'}"
     command.upgrade(alembic_config(url), "0001")

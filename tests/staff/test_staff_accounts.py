@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from bot import PROJECT_ROOT, settings
-from bot.feedback_records import utc_now
-from bot.feedback_store import FeedbackStore, StoreUnavailable
-from bot.staff_accounts import AccountError, LockOut, SignIn, StaffAccounts
-from bot.staff_records import AuditEvent, StaffUser
-from tests.conftest import free_port
+from bot.db.base import utc_now
+from bot.db.sessions import StoreUnavailable
+from bot.feedback.store import FeedbackStore
+from bot.staff.accounts import AccountError, LockOut, SignIn, StaffAccounts
+from bot.staff.records import AuditEvent, StaffUser
+from tests.processes import free_port
 
 PASSWORD = "a long enough passphrase"
 
@@ -131,7 +132,7 @@ def test_a_database_that_is_down_is_reported_not_hidden():
 
 
 def test_the_staff_command_adds_lists_and_disables(tmp_path):
-    from bot.db_migrations import upgrade
+    from bot.ops.migrations import upgrade
 
     url = f"sqlite:///{tmp_path / 'feedback.db'}"
     upgrade(url)

@@ -16,7 +16,8 @@ import uuid
 import pytest
 
 from bot import PROJECT_ROOT, settings
-from tests.conftest import ARTIFACTS, TEST_SALT, local_only, run_axe
+from tests.chatting import TEST_SALT
+from tests.plugins.browser import ARTIFACTS, local_only, run_axe
 
 pytestmark = [pytest.mark.model, pytest.mark.browser]
 

@@ -1,6 +1,6 @@
 """The staff pages over real HTTP: sign-in, CSRF, lock-out, filters, exports, escaping.
 
-The web app runs in-process on a real port (``tests/staff_web.py``) against a real
+The web app runs in-process on a real port (``tests/staff/staff_web.py``) against a real
 migrated database, SQLite and PostgreSQL alike.
 """
 
@@ -21,15 +21,16 @@ from aiohttp.test_utils import make_mocked_request
 from aiohttp_session import Session
 from sqlalchemy import select, update
 
-from bot.feedback_records import Feedback
-from bot.feedback_store import FeedbackStore
-from bot.staff_accounts import StaffAccounts
-from bot.staff_records import AuditEvent
+from bot.feedback.records import Feedback
+from bot.feedback.store import FeedbackStore
+from bot.staff.accounts import StaffAccounts
+from bot.staff.records import AuditEvent
 from bot.web.app import make_app
 from bot.web.staff.sessions import COOKIE_NAME, PUBLIC, StaffCookieStorage
-from tests.conftest import TEST_SESSION_KEY, free_port
 from tests.feedback_samples import save
-from tests.staff_web import (
+from tests.plugins.browser import TEST_SESSION_KEY
+from tests.processes import free_port
+from tests.staff.staff_web import (
     PASSWORD,
     csrf_from,
     sign_in,
@@ -394,7 +395,7 @@ def test_a_database_that_is_down_gives_a_clear_page(tmp_path):
 
 def test_the_overview_shows_signposting_counts_and_no_conversation(staff, site, store):
     """A safeguarding lead sees signposting is happening without reading any chat."""
-    from bot.signposting_counts import SignpostingLog
+    from bot.safety.signposting_counts import SignpostingLog
 
     log = SignpostingLog(store.sessions)
     for _ in range(2):

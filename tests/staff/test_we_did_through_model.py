@@ -12,10 +12,10 @@ import uuid
 
 import pytest
 
-from bot.feedback_store import FeedbackStore
-from bot.staff_accounts import StaffAccounts
-from tests.conftest import TEST_SALT, texts
-from tests.staff_web import PASSWORD, csrf_from, sign_in, staff_env, staff_server
+from bot.feedback.store import FeedbackStore
+from bot.staff.accounts import StaffAccounts
+from tests.chatting import TEST_SALT, texts
+from tests.staff.staff_web import PASSWORD, csrf_from, sign_in, staff_env, staff_server
 
 pytestmark = pytest.mark.model
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.feedback_flow import load_feedback_wording
-from bot.feedback_store import FeedbackStore
-from bot.staff_records import AuditEvent
-from bot.you_said_we_did import UpdateError, WeDidBoard, WeDidTeller
-from tests.conftest import free_port
+from bot.feedback.flow import load_feedback_wording
+from bot.feedback.store import FeedbackStore
+from bot.staff.records import AuditEvent
+from bot.staff.you_said_we_did import UpdateError, WeDidBoard, WeDidTeller
+from tests.processes import free_port
 
 AREAS = {"camden": "Camden", "norfolk": "Norfolk"}
 STAFF = "sam@example.org"

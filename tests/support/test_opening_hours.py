@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.opening_hours import ScheduleError, read_schedules, status
+from bot.support.opening_hours import ScheduleError, read_schedules, status
 
 UTC = timezone.utc
 

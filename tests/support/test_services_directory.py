@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from bot import PROJECT_ROOT
-from bot.data_files import DataFileError
-from bot.services_directory import load_directory, load_from_api, load_needs
+from bot.core.data_files import DataFileError
+from bot.support.directory import load_directory, load_from_api, load_needs
 
 AREAS = ("camden", "norfolk")
 SERVICES_DIR = PROJECT_ROOT / "data" / "services"
@@ -142,7 +142,7 @@ def test_an_oruk_api_replaces_the_files(oruk_api, monkeypatch):
     services = load_from_api(oruk_api, known_areas=AREAS)
     assert [s.id for s in services] == [r["id"] for r in OrukApi.records]  # all three pages
 
-    from bot.services_directory import load_services
+    from bot.support.directory import load_services
 
     monkeypatch.setenv("SERVICES_API_URL", oruk_api)
     assert len(load_services(known_areas=AREAS)) == 5

@@ -6,10 +6,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.content import load_library
-from bot.services_directory import load_directory, load_needs
-from bot.spacy_pipeline import load_pipeline
-from bot.support_finder import (
+from bot.core.spacy_pipeline import load_pipeline
+from bot.plan.content import load_library
+from bot.support.directory import load_directory, load_needs
+from bot.support.finder import (
     Choice,
     NeedMatcher,
     SupportFinder,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import texts
+from tests.chatting import texts
 
 pytestmark = pytest.mark.model
 

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from tests.conftest import ARTIFACTS, local_only, run_axe
+from tests.plugins.browser import ARTIFACTS, local_only, run_axe
 
 pytestmark = [pytest.mark.model, pytest.mark.browser]
 

@@ -1,0 +1,67 @@
+"""Talking to the assistant in tests: an in-process Rasa agent and the replies' text."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from tests.processes import running_action_server
+
+# The feedback salt every test action server and web app uses (not a secret).
+TEST_SALT = "test-salt-not-secret"
+
+
+@dataclass
+class Chat:
+    """Talks to an in-process Rasa Agent synchronously, one sender per conversation."""
+
+    agent: Any
+    loop: asyncio.AbstractEventLoop
+
+    def send(self, text: str, sender: str | None = None) -> list[dict]:
+        return self.loop.run_until_complete(self.agent.handle_text(text, sender_id=sender))
+
+    def tracker(self, sender: str) -> Any:
+        return self.loop.run_until_complete(self.agent.tracker_store.retrieve(sender))
+
+    def conversation(self) -> Callable[[str], list[dict]]:
+        """A function that sends messages in one new conversation."""
+        sender = f"test-{uuid.uuid4().hex}"
+
+        def say(text: str) -> list[dict]:
+            return self.send(text, sender)
+
+        say.sender = sender  # type: ignore[attr-defined]
+        return say
+
+
+@contextmanager
+def chat_with(trained_model: Path, action_url: str) -> Iterator[Chat]:
+    """The real trained model in-process, calling the action server at ``action_url``."""
+    import rasa.utils.common
+    from rasa.core.agent import Agent
+    from rasa.utils.endpoints import EndpointConfig
+
+    rasa.utils.common.configure_logging_and_warnings(logging.WARNING)
+    loop = asyncio.new_event_loop()
+    agent = Agent.load(str(trained_model), action_endpoint=EndpointConfig(action_url))
+    yield Chat(agent, loop)
+    loop.close()
+
+
+@contextmanager
+def chat_with_actions(trained_model: Path, folder: Path, env: dict[str, str]) -> Iterator[Chat]:
+    """As :func:`chat_with`, with a new action server of its own started with ``env``."""
+    with running_action_server(folder, {"FEEDBACK_HASH_SALT": TEST_SALT, **env}) as url:
+        with chat_with(trained_model, url) as chat:
+            yield chat
+
+
+def texts(responses: list[dict]) -> str:
+    """Every text the bot sent in one turn, joined, for simple assertions."""
+    return "\n".join(r.get("text") or "" for r in responses)

@@ -1,0 +1,92 @@
+"""Fixtures for real servers: the trained model, action servers, Rasa, in-process chats."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from bot import settings
+from tests.chatting import TEST_SALT, Chat, chat_with, chat_with_actions
+from tests.processes import free_port, running_action_server, running_server
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """The model for the current training data and config, trained only if missing."""
+    from bot.ops.model_store import ensure_model
+
+    return ensure_model(quiet=True)
+
+
+@pytest.fixture(scope="session")
+def action_server(tmp_path_factory: pytest.TempPathFactory, feedback_db_url: str) -> Iterator[str]:
+    """The session's action server, saving feedback to ``feedback_db_url``."""
+    env = {"DATABASE_URL": feedback_db_url, "FEEDBACK_HASH_SALT": TEST_SALT}
+    with running_action_server(tmp_path_factory.mktemp("actions"), env) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def chat(trained_model: Path, action_server: str) -> Iterator[Chat]:
+    """The real trained model in-process, with the session's action server behind it."""
+    with chat_with(trained_model, action_server) as chat:
+        yield chat
+
+
+@pytest.fixture(scope="session")
+def chat_on_postgres(
+    trained_model: Path, tmp_path_factory: pytest.TempPathFactory, postgres_feedback_url: str
+) -> Iterator[Chat]:
+    """The real model with an action server saving feedback to PostgreSQL."""
+    env = {"DATABASE_URL": postgres_feedback_url}
+    with chat_with_actions(trained_model, tmp_path_factory.mktemp("actions-pg"), env) as chat:
+        yield chat
+
+
+@pytest.fixture(scope="session")
+def chat_with_database_down(
+    trained_model: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Chat]:
+    """The real model with an action server whose feedback database is unreachable."""
+    env = {"DATABASE_URL": f"postgresql://postgres@127.0.0.1:{free_port()}/nothing"}
+    folder = tmp_path_factory.mktemp("actions-down")
+    with chat_with_actions(trained_model, folder, env) as chat:
+        yield chat
+
+
+@pytest.fixture(scope="session")
+def web_port() -> int:
+    """The web app's port, chosen first so the Rasa server's CORS can allow it."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def rasa_server(
+    trained_model: Path,
+    action_server: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    web_port: int,
+) -> Iterator[str]:
+    """A real ``rasa run`` with our credentials and endpoints; yields its base URL."""
+    port = free_port()
+    folder = tmp_path_factory.mktemp("rasa")
+    log = folder / "rasa.log"
+    env = settings.process_environment(
+        {
+            **os.environ,
+            "ACTION_ENDPOINT_URL": action_server,
+            "TRACKER_STORE_URL": f"sqlite:///{folder / 'tracker.db'}",
+        }
+    )
+    command = [
+        sys.executable, "-m", "rasa", "run", "--model", str(trained_model), "--port", str(port),
+        "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+        "--cors", f"http://127.0.0.1:{web_port}",
+    ]  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    with running_server(command, env, f"{url}/", log, 240):
+        yield url

@@ -1,0 +1,87 @@
+"""Real processes for tests: free ports, start-and-wait, stop, and required services."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from bot import PROJECT_ROOT, settings
+
+SERVICE_HELP = (
+    "Start it with the command in the README's 'Services for tests' section "
+    "(.ci/run starts it when it is down)."
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early; log:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer in {timeout}s; log:\n{log.read_text()[-3000:]}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@contextmanager
+def running_server(
+    command: list[str], env: dict[str, str], ready_url: str, log: Path, timeout: float
+) -> Iterator[subprocess.Popen]:
+    """Start ``command`` from the project root, wait until ``ready_url`` answers, stop it after."""
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        wait_for(ready_url, process, timeout, log)
+        yield process
+    finally:
+        stop(process)
+
+
+def require_service(host: str, port: int, name: str) -> None:
+    """Fail (not skip) with a clear message when a service the test needs is down."""
+    try:
+        with socket.create_connection((host, port), timeout=3):
+            return
+    except OSError as error:
+        pytest.fail(f"{name} is not reachable at {host}:{port} ({error}). {SERVICE_HELP}")
+
+
+
+@contextmanager
+def running_action_server(folder: Path, env: dict[str, str]) -> Iterator[str]:
+    """A real rasa-sdk action server running our actions; yields its webhook URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "rasa", "run", "actions", "--actions", "actions",
+               "--port", str(port)]  # fmt: skip
+    env = settings.process_environment({**os.environ, **env})
+    url = f"http://127.0.0.1:{port}"
+    with running_server(command, env, f"{url}/health", folder / "actions.log", 120):
+        yield f"{url}/webhook"
