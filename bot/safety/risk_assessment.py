@@ -28,6 +28,7 @@ SOFT = "soft"
 # The reason for soft signposting when only the model's score is in doubt; the other
 # soft reasons (distress emoji, the intent model's suspicion) always ask "are you OK?".
 MODEL_UNSURE = "model (unsure)"
+DISTRESS_EMOJI = "distress emoji"
 
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -81,7 +82,9 @@ class SafetyNet:
             return Assessment(FULL, self.model.category_of(text, normalised), "model", risk)
         if risk >= self.settings.soft_threshold:
             category = self.model.category_of(text, normalised)
-            return Assessment(SOFT, category, MODEL_UNSURE, risk)
+            # Distress emoji always get the check-in ("are you OK?"), whatever the score.
+            reason = DISTRESS_EMOJI if self.is_distress_emoji(text) else MODEL_UNSURE
+            return Assessment(SOFT, category, reason, risk)
         return self._emoji_or_suspicion(text, intent_model_suspects, risk)
 
     def signals_risk(self, text: str) -> bool:
@@ -92,7 +95,7 @@ class SafetyNet:
         self, text: str, intent_model_suspects: bool, score: float | None
     ) -> Assessment | None:
         if self.is_distress_emoji(text):
-            return Assessment(SOFT, None, "distress emoji", score)
+            return Assessment(SOFT, None, DISTRESS_EMOJI, score)
         if intent_model_suspects:
             return Assessment(SOFT, None, "intent model only", score)
         return None

@@ -8,7 +8,6 @@ distress emoji get a check-in, and data mistakes name the file and field.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from bot import settings
 from bot.core.data_files import DataFileError
 from bot.core.spacy_pipeline import load_pipeline
 from bot.safety.crisis import DEFAULT_RULES_PATH, load_rules
-from bot.safety.risk_assessment import FULL, SOFT, SafetyNet
+from bot.safety.risk_assessment import DISTRESS_EMOJI, FULL, SOFT, SafetyNet
 from bot.safety.risk_model import (
     NO_RISK,
     ensure_risk_model,
@@ -149,12 +148,15 @@ def test_the_fast_scorer_gives_scikit_learns_scores(net):
 
 
 def test_the_model_is_cached_by_the_hash_of_its_inputs(net):
-    """Setup trains once; the next load reads the file (well inside the 30 s budget)."""
-    started = time.perf_counter()
+    """Setup trains once; the next load reads the file instead of training again.
+
+    (Training time is a figure for bench/safety_eval.py, not a test: machines are noisy.)
+    """
     _, path = ensure_risk_model(net.detector.normalise, DEFAULT_RULES_PATH, CATEGORIES)
-    assert time.perf_counter() - started < 10
+    written = path.stat().st_mtime_ns
+    _, again = ensure_risk_model(net.detector.normalise, DEFAULT_RULES_PATH, CATEGORIES)
+    assert again == path and path.stat().st_mtime_ns == written
     assert path.parent == Path(settings.get("MODEL_DIR")) and path.name.startswith("risk-")
-    assert path.exists()
 
 
 # Data mistakes name the file and the field -------------------------------------------
@@ -213,3 +215,12 @@ def test_settings_errors_name_the_field(tmp_path, text, field):
     with pytest.raises(DataFileError) as error:
         load_settings(path)
     assert error.value.field == field and str(path) in str(error.value)
+
+
+def test_distress_emoji_get_the_check_in_even_when_the_model_is_unsure(net):
+    """The Rasa side keeps soft signposting beside another answer only for MODEL_UNSURE;
+    distress emoji always ask "are you OK?"."""
+    for text in ("💔 cant do today", "😭😭", "everything is 💔"):
+        assessment = net.assess(text)
+        assert assessment is not None and assessment.level == SOFT, text
+        assert assessment.reason == DISTRESS_EMOJI, text
