@@ -31,13 +31,6 @@ RISK_INTENT = "risk_signal"
 LOG = SignpostingLog(STORE.sessions)
 
 
-def entity_value(tracker: Tracker, name: str) -> str | None:
-    for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == name:
-            return entity.get("value")
-    return None
-
-
 class ActionCountSignposting(Action):
     log: SignpostingLog = LOG
 
@@ -47,10 +40,10 @@ class ActionCountSignposting(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
-        level = entity_value(tracker, "risk_level")
+        level = next(tracker.get_latest_entity_values("risk_level"), None)
         if level not in LEVELS:  # signposting from before the levels existed
             level = "full"
-        category = entity_value(tracker, "risk_category")
+        category = next(tracker.get_latest_entity_values("risk_category"), None)
         try:
             await asyncio.to_thread(self.log.add, category, level)
         except StoreUnavailable:

@@ -403,6 +403,8 @@ def test_the_overview_shows_signposting_counts_and_no_conversation(staff, site, 
     log.add("abuse_at_home", "soft")
     log.add(None, "soft")
     page = staff.get(f"{site}/staff").text
+    assert "<title>Overview | Flourish feedback for staff</title>" in page
+    assert page.count('<table class="signposting">') == 1
     table = page[page.index('<table class="signposting">'):]
     table = table[: table.index("</table>")]
     assert "Abuse or violence at home" in table and "Unsure" in table
