@@ -10,11 +10,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.replies import say
 from bot.core.chat_messages import Button, Message
 from bot.core.intent_labels import load_wording
+from bot.safety.risk_signal import RISK_INTENT
 
 FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_PAYLOAD = "/out_of_scope"
 # Doubt about risk is never a question without numbers: it gets soft signposting.
-RISK_INTENTS = frozenset({"risk_signal", "not_safe_now"})
+RISK_INTENTS = frozenset({RISK_INTENT, "not_safe_now"})
 
 WORDING = load_wording()
 

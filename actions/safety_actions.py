@@ -22,11 +22,11 @@ from rasa_sdk.types import DomainDict
 
 from actions.shared import STORE
 from bot.db.sessions import StoreUnavailable
+from bot.safety.risk_signal import LEVEL_ENTITY, RISK_ENTITY, RISK_INTENT
 from bot.safety.signposting_counts import LEVELS, SignpostingLog
 
 logger = logging.getLogger(__name__)
 
-RISK_INTENT = "risk_signal"
 
 LOG = SignpostingLog(STORE.sessions)
 
@@ -40,10 +40,10 @@ class ActionCountSignposting(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
-        level = next(tracker.get_latest_entity_values("risk_level"), None)
+        level = next(tracker.get_latest_entity_values(LEVEL_ENTITY), None)
         if level not in LEVELS:  # signposting from before the levels existed
             level = "full"
-        category = next(tracker.get_latest_entity_values("risk_category"), None)
+        category = next(tracker.get_latest_entity_values(RISK_ENTITY), None)
         try:
             await asyncio.to_thread(self.log.add, category, level)
         except StoreUnavailable:

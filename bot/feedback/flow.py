@@ -29,6 +29,7 @@ from bot.core.chat_messages import Button, Message, choice_payload
 from bot.core.data_files import DataFileError, load_yaml, require
 from bot.core.flourish import IMPACT_SLUGS
 from bot.feedback.store import NewFeedback
+from bot.safety.risk_signal import LEVEL_ENTITY, RISK_INTENT
 
 WORDING_FILE = Path("data/feedback/wording.yml")
 
@@ -319,9 +320,9 @@ def risk_in_session(events: Sequence[Mapping[str, Any]]) -> bool:
             return False
         if event.get("event") == "user":
             parse_data = event.get("parse_data") or {}
-            if (parse_data.get("intent") or {}).get("name") == "risk_signal":
+            if (parse_data.get("intent") or {}).get("name") == RISK_INTENT:
                 return True
-            if any(e.get("entity") == "risk_level" for e in parse_data.get("entities") or []):
+            if any(e.get("entity") == LEVEL_ENTITY for e in parse_data.get("entities") or []):
                 return True  # soft signposting alongside another answer
     return False
 

@@ -34,12 +34,10 @@ from bot import project_path
 from bot.core.spacy_pipeline import DEFAULT_PIPELINE_DIR, load_pipeline
 from bot.rasa_components.input_guard import FULL_TEXT
 from bot.safety.risk_assessment import MODEL_UNSURE, SOFT, Assessment, SafetyNet
+from bot.safety.risk_signal import LEVEL_ENTITY, RISK_ENTITY, RISK_INTENT
 
 logger = logging.getLogger(__name__)
 
-RISK_INTENT = "risk_signal"
-RISK_ENTITY = "risk_category"
-LEVEL_ENTITY = "risk_level"
 DEFAULT_RULES = "data/safety/risk_categories.yml"
 # Intents that leave nothing else to answer: doubt about risk here gets the check-in
 # (numbers, then "are you OK?") rather than a line beside another answer.

@@ -41,8 +41,8 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUtt
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.rasa_components.risk_classifier import LEVEL_ENTITY, RISK_INTENT
 from bot.safety.risk_assessment import SOFT
+from bot.safety.risk_signal import LEVEL_ENTITY, RISK_INTENT
 
 SIGNPOST_ACTION = "utter_crisis"
 SOFT_SIGNPOST_ACTION = "utter_crisis_soft"
