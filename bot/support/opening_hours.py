@@ -169,8 +169,19 @@ def next_opening(slots: Sequence[Slot], local: datetime) -> datetime | None:
     return None
 
 
+def clock_time(moment: time | datetime) -> str:
+    """GOV.UK style, one format everywhere: 9am, 5:30pm, midday, midnight."""
+    if moment.hour == 0 and moment.minute == 0:
+        return "midnight"
+    if moment.hour == 12 and moment.minute == 0:
+        return "midday"
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+
+
 def _when(start: datetime, local: datetime) -> str:
-    clock = start.strftime("%H:%M")
+    clock = clock_time(start)
     if start.date() == local.date():
         return f"today at {clock}"
     if start.date() == local.date() + timedelta(days=1):

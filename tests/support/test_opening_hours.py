@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, time, timezone
 
 import pytest
 
-from bot.support.opening_hours import ScheduleError, read_schedules, status
+from bot.support.opening_hours import ScheduleError, clock_time, read_schedules, status
 
 UTC = timezone.utc
 
@@ -61,10 +61,20 @@ def test_the_autumn_clock_change():
 
 
 def test_closed_says_when_it_opens():
-    assert status(OFFICE, utc(2026, 1, 14, 7, 0)).text == "Closed now. Opens today at 09:00."
-    assert status(OFFICE, utc(2026, 1, 14, 18, 0)).text == "Closed now. Opens tomorrow at 09:00."
-    assert status(OFFICE, utc(2026, 1, 16, 18, 0)).text == "Closed now. Opens Monday at 09:00."
+    assert status(OFFICE, utc(2026, 1, 14, 7, 0)).text == "Closed now. Opens today at 9am."
+    assert status(OFFICE, utc(2026, 1, 14, 18, 0)).text == "Closed now. Opens tomorrow at 9am."
+    assert status(OFFICE, utc(2026, 1, 16, 18, 0)).text == "Closed now. Opens Monday at 9am."
     assert status(ALWAYS, utc(2026, 1, 16, 18, 0)).text == "Open 24 hours, every day."
+
+
+def test_times_read_the_gov_uk_way():
+    assert [clock_time(time(h, m)) for h, m in ((9, 0), (17, 30), (12, 0), (0, 0), (9, 5))] == [
+        "9am",
+        "5:30pm",
+        "midday",
+        "midnight",
+        "9:05am",
+    ]
 
 
 def test_no_hours_is_unknown_not_closed():
