@@ -46,6 +46,8 @@ fi
 TF_CPP_MIN_LOG_LEVEL=3 "$VENV/bin/python" -m bot build-spacy
 # The impact suggester for feedback; retrained only when its data changed.
 TF_CPP_MIN_LOG_LEVEL=3 "$VENV/bin/python" -m bot build-impact
+# Find-support's need classifier; retrained only when its data changed.
+TF_CPP_MIN_LOG_LEVEL=3 "$VENV/bin/python" -m bot build-needs
 # The safety net's risk model; retrained only when its corpus or settings changed.
 TF_CPP_MIN_LOG_LEVEL=3 "$VENV/bin/python" -m bot build-risk
 mkdir -p var models

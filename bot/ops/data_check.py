@@ -13,6 +13,7 @@ from bot.safety.crisis import load_rules
 from bot.safety.risk_model import load_corpus, load_settings
 from bot.support.directory import load_directory, load_needs
 from bot.support.finder import load_support_wording
+from bot.support.need_classifier import load_need_examples
 
 LOADERS = {
     "safety rules": load_rules,
@@ -24,7 +25,10 @@ LOADERS = {
     "impact examples": load_examples,
     "impact words": load_words,
     "service needs": load_needs,
-    "services directory": lambda: load_directory(known_areas=tuple(load_library().packs)),
+    "need examples": lambda: load_need_examples(load_needs()),
+    "services directory": lambda: load_directory(
+        known_areas=tuple(load_library().packs), examples=True
+    ),
     "support wording": load_support_wording,
 }
 
