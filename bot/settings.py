@@ -59,6 +59,9 @@ DEFAULTS: dict[str, str] = {
     "CONVERSATION_RETENTION_DAYS": "30",
     # Services directory: an Open Referral UK API base URL; unset uses data/services/.
     "SERVICES_API_URL": "",
+    # Show the shipped example local listings (status "example", made-up numbers),
+    # marked as examples: "true" for a demo, never in front of the public.
+    "SHOW_EXAMPLE_SERVICES": "false",
     # Whose plan "the plan" means when a young person names no area (a content pack id).
     "DEFAULT_AREA": "camden",
     # Where trained models are kept.

@@ -32,6 +32,10 @@ SERVICES_DIR = Path("data/services")
 NEEDS_FILE = SERVICES_DIR / "needs.yml"
 AUDIENCE_VOCABULARY = "flourish-audience"
 AUDIENCES = ("young-person", "parent-carer")
+# What "Talk to a person" may offer a line for: anyone ("general"), only after a
+# risk signal ("crisis"), or as the council's own contact for its area ("council").
+LINE_VOCABULARY = "flourish-line"
+LINE_KINDS = ("general", "crisis", "council")
 PHONE_TYPES = ("voice", "text", "textphone", "video", "sms")
 API_TIMEOUT_SECONDS = 10
 API_MAX_PAGES = 50
@@ -45,6 +49,7 @@ class Need:
     camden_outcome: str | None
     words: tuple[str, ...]
     context: tuple[str, ...] = ()  # words that count for half (they set the scene)
+    acronyms: tuple[str, ...] = ()  # matched in capitals only: "SEND", not "send"
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,7 @@ class Service:
     needs: tuple[str, ...]
     audiences: tuple[str, ...]
     example: bool
+    lines: tuple[str, ...] = ()  # LINE_KINDS this service is offered as
 
     def serves_age(self, age: int | None) -> bool:
         if age is None:
@@ -109,6 +115,7 @@ def load_needs(path: Path | None = None) -> Needs:
                 camden_outcome=entry.get("camden_outcome"),
                 words=tuple(str(word).lower() for word in words),
                 context=tuple(str(word).lower() for word in entry.get("context") or []),
+                acronyms=tuple(str(word) for word in entry.get("acronyms") or []),
             )
         )
     ids = [need.id for need in needs]
@@ -164,6 +171,12 @@ def parse_service(
             source, f"{where}.attributes", f"unknown need {', '.join(unknown)} (see needs.yml)"
         )
     audiences = tuple(term for vocab, term in terms if vocab == AUDIENCE_VOCABULARY)
+    lines = tuple(term for vocab, term in terms if vocab == LINE_VOCABULARY)
+    wrong_lines = [term for term in lines if term not in LINE_KINDS]
+    if wrong_lines:
+        raise DataFileError(
+            source, f"{where}.attributes", f"unknown {LINE_VOCABULARY} {', '.join(wrong_lines)}"
+        )
     service = Service(
         id=text("id", required=True) or "",
         name=text("name", required=True) or "",
@@ -181,6 +194,7 @@ def parse_service(
         needs=service_needs,
         audiences=audiences or AUDIENCES,
         example=(record.get("status") == "example"),
+        lines=lines,
     )
     if not (service.phones or service.url or service.email):
         raise DataFileError(source, where, "needs a phone, url or email to contact")
@@ -218,9 +232,16 @@ def _areas(record: Mapping[str, Any], known_areas: Sequence[str]) -> tuple[str, 
 
 
 def load_directory(
-    folder: Path | None = None, needs: Needs | None = None, known_areas: Sequence[str] = ()
+    folder: Path | None = None,
+    needs: Needs | None = None,
+    known_areas: Sequence[str] = (),
+    examples: bool = False,
 ) -> tuple[Service, ...]:
-    """Every service in the folder's ORUK JSON files, checked."""
+    """Every service in the folder's ORUK JSON files, checked.
+
+    Example listings (status "example") are checked but left out unless
+    ``examples`` is set: to a parent, a made-up number looks like a broken service.
+    """
     folder = project_path(folder or SERVICES_DIR)
     needs = needs or load_needs()
     services: list[Service] = []
@@ -239,7 +260,7 @@ def load_directory(
             services.append(
                 parse_service(record, str(path), f"services[{index}]", needs, known_areas)
             )
-    return _unique(services, str(folder))
+    return _unique([s for s in services if examples or not s.example], str(folder))
 
 
 def load_from_api(
@@ -288,4 +309,5 @@ def load_services(
     api = settings.get("SERVICES_API_URL")
     if api:
         return load_from_api(api, needs, known_areas)
-    return load_directory(needs=needs, known_areas=known_areas)
+    examples = settings.get("SHOW_EXAMPLE_SERVICES").lower() in ("1", "true", "yes")
+    return load_directory(needs=needs, known_areas=known_areas, examples=examples)
