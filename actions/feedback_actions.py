@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.shared import AREAS, FEEDBACK_FLOW, NLP, SAFETY_NET, STORE, AskQuestion, say
 from bot.core.answers import Answer
 from bot.core.chat_messages import Button, Message
+from bot.core.sentences import in_template
 from bot.db.sessions import StoreUnavailable
 from bot.feedback.flow import HELPER_SLOTS, SLOTS, STOPPED, build_record, pending_feedback
 from bot.feedback.impact_classifier import ensure_classifier
@@ -63,6 +64,23 @@ def optional_step(slot: str, read: Callable[[Answer], str | None]) -> Callable:
         return {slot: value}
 
     return validate
+
+
+class ActionStartFeedback(Action):
+    """Before the form: a first message that already says how they feel is the feedback.
+
+    The form then validates it like any answer (suggesting an impact) and asks
+    "is this about...?" next, instead of "tell me in your own words".
+    """
+
+    def name(self) -> str:
+        return "action_start_feedback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        text = FLOW.opening_text(Answer.from_message(tracker.latest_message))
+        return [SlotSet("feedback_text", text)] if text else []
 
 
 class ValidateFeedbackForm(FormValidationAction):
@@ -213,10 +231,11 @@ class ActionSaveFeedback(Action):
             )
             return []  # keep the answers, so "try again" needs nothing retyped
         key = "saved" if outcome.created else "already_saved"
-        impact = FLOW.wording.impact_label(record.impact)
+        impact = in_template(replies[key], "impact", FLOW.wording.impact_label(record.impact))
         dispatcher.utter_message(text=replies[key].format(impact=impact))
         for text in teller(self.store).after_saving(record.impact, record.area):
             dispatcher.utter_message(text=text)
+        say(dispatcher, FLOW.whats_next())
         return [
             *forget_feedback(),
             SlotSet(LAST_IMPACT_SLOT, record.impact),

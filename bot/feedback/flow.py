@@ -29,7 +29,7 @@ from bot.core.chat_messages import Button, Message, choice_payload
 from bot.core.data_files import DataFileError, load_yaml, require
 from bot.core.flourish import IMPACT_SLUGS
 from bot.feedback.store import NewFeedback
-from bot.safety.risk_signal import LEVEL_ENTITY, RISK_INTENT
+from bot.safety.risk_signal import risk_in_session
 
 WORDING_FILE = Path("data/feedback/wording.yml")
 
@@ -54,6 +54,7 @@ CONFIDENT = 0.35  # below this the suggestion is offered as a choice, not a gues
 MIN_TEXT_CHARACTERS = 3
 MAX_TEXT_CHARACTERS = 2000
 PREVIEW_CHARACTERS = 240
+MIN_OPENING_WORDS = 3  # words beyond asking to give feedback that make it the feedback
 
 QUESTION_KEYS = (
     "feedback_text",
@@ -79,6 +80,8 @@ BUTTON_KEYS = (
     "resume_no",
     "give_feedback",
     "tell_us",
+    "find_support",
+    "menu",
 )
 REPLY_KEYS = (
     "saved",
@@ -89,6 +92,7 @@ REPLY_KEYS = (
     "stopped",
     "stopped_nothing",
     "resume_offer",
+    "whats_next",
 )
 WE_DID_KEYS = ("after_saving", "intro", "update", "none", "unavailable", "everywhere")
 
@@ -106,6 +110,7 @@ class FeedbackWording:
     retry: Mapping[str, str]
     replies: Mapping[str, str]
     we_did: Mapping[str, str]
+    request_words: frozenset[str] = frozenset()
 
     def impact_label(self, slug: str | None) -> str:
         return self.impacts.get(slug or "", slug or "")
@@ -129,6 +134,9 @@ def load_feedback_wording(path: Path | None = None) -> FeedbackWording:
         retry=strings("retry", SLOTS),
         replies=strings("replies", REPLY_KEYS),
         we_did=strings("we_did", WE_DID_KEYS),
+        request_words=frozenset(
+            str(word).lower() for word in require(data, "request_words", list, path)
+        ),
     )
     _check_placeholders(wording, path)
     return wording
@@ -204,6 +212,14 @@ class FeedbackFlow:
             text = w.questions["feedback_impact_unsure"]
         return Message(text, tuple(buttons))
 
+    def whats_next(self) -> Message:
+        """After "saved": a way on, not a dead end."""
+        buttons = self.wording.buttons
+        return Message(
+            self.wording.replies["whats_next"],
+            (Button(buttons["find_support"], "/find_support"), Button(buttons["menu"], "/help")),
+        )
+
     def retry(self, slot: str) -> str:
         return self.wording.retry[slot]
 
@@ -222,6 +238,19 @@ class FeedbackFlow:
         if len(text) < MIN_TEXT_CHARACTERS or not any(ch.isalpha() for ch in text):
             return None
         return text[:MAX_TEXT_CHARACTERS]
+
+    def opening_text(self, answer: Answer) -> str | None:
+        """The first message as the feedback itself, when it already says how they feel.
+
+        "I feel like nobody listens to me at school" is the feedback; asking "tell
+        me in your own words" after it makes them say it twice. "I want to give
+        feedback" is only a request: every word of it is in ``request_words``.
+        """
+        words = re.findall(r"[a-z']+", answer.typed)
+        told = [word for word in words if word not in self.wording.request_words]
+        if len(told) < MIN_OPENING_WORDS:
+            return None
+        return self.read_text(answer)
 
     def read_impact(self, answer: Answer, suggestion: str | None) -> tuple[str, str] | None:
         """The chosen slug and how it was chosen, or None if unclear."""
@@ -311,20 +340,6 @@ def record_id(conversation_id: str, events: Sequence[Mapping[str, Any]]) -> str:
         None,
     )
     return str(uuid.uuid5(RECORD_NAMESPACE, f"{conversation_id}|{started}"))
-
-
-def risk_in_session(events: Sequence[Mapping[str, Any]]) -> bool:
-    """Whether any message since the session started set off the safety net."""
-    for event in reversed(events):
-        if event.get("event") == "session_started":
-            return False
-        if event.get("event") == "user":
-            parse_data = event.get("parse_data") or {}
-            if (parse_data.get("intent") or {}).get("name") == RISK_INTENT:
-                return True
-            if any(e.get("entity") == LEVEL_ENTITY for e in parse_data.get("entities") or []):
-                return True  # soft signposting alongside another answer
-    return False
 
 
 def build_record(

@@ -1,4 +1,4 @@
-""""You said, we did": staff close the loop, and the assistant tells young people.
+""" "You said, we did": staff close the loop, and the assistant tells young people.
 
 Staff publish a short reply per Flourish impact, for one area or for every area.
 The assistant says the latest one that fits after a young person gives feedback on
@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import sessionmaker
 
 from bot.core.flourish import IMPACT_SLUGS
+from bot.core.sentences import in_template
 from bot.db.base import as_utc, utc_now
 from bot.db.sessions import StoreUnavailable, unit_of_work
 from bot.staff.audit import record_event
@@ -166,13 +167,12 @@ def describe(
 ) -> str:
     """One update in the assistant's words (``template`` comes from the wording file)."""
     return template.format(
-        impact=impact_labels.get(update.impact, update.impact),
+        impact=in_template(template, "impact", impact_labels.get(update.impact, update.impact)),
         area=areas.get(update.area, everywhere) if update.area else everywhere,
         you_said=as_sentence(update.you_said),
         we_did=update.we_did,
         date=f"{update.published_at.day} {update.published_at:%B %Y}",
     )
-
 
 
 class WeDidTeller:
