@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from abc import ABC
 from datetime import datetime, timezone
 from typing import Any, Dict, List
 
@@ -14,15 +13,16 @@ from rasa_sdk.types import DomainDict
 from actions.shared import FEEDBACK_FLOW, LIBRARY, NLP, AskQuestion, say
 from bot.core.answers import Answer, is_leaving
 from bot.core.chat_messages import Message
+from bot.safety.risk_signal import risk_in_session
 from bot.support.directory import load_needs, load_services
 from bot.support.finder import (
     PAGE_SIZE,
     Choice,
-    NeedMatcher,
     SupportFinder,
     SupportReader,
     load_support_wording,
 )
+from bot.support.need_classifier import NeedClassifier
 
 # Loaded once at start-up: a broken directory stops the server with the file and
 # field named, instead of failing in the middle of a conversation.
@@ -34,7 +34,7 @@ FINDER = SupportFinder(
     LIBRARY,
 )
 # Typed age bands read as the feedback form's buttons name them.
-READER = SupportReader(FINDER, NeedMatcher(NLP, _NEEDS), FEEDBACK_FLOW.wording.age_bands)
+READER = SupportReader(FINDER, NeedClassifier(NLP, _NEEDS), FEEDBACK_FLOW.wording.age_bands)
 
 
 def now() -> datetime:
@@ -42,10 +42,12 @@ def now() -> datetime:
 
 
 class ActionStartSupport(Action):
-    """A new request: read what the first message already says, forget the last need.
+    """A new request: read what the first message already says.
 
     Runs before the form, so "my son is being bullied" fills the need and who it
-    is for at once; who and where otherwise stay from an earlier request.
+    is for at once, and the services come straight away. A message that names no
+    need but says who or where ("I'm a parent", taken for a new request) narrows
+    the last request instead of starting over.
     """
 
     def name(self) -> str:
@@ -55,21 +57,23 @@ class ActionStartSupport(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
         answer = Answer.from_message(tracker.latest_message)
-        events = [
-            SlotSet("support_need", READER.need(answer)),
-            SlotSet("support_offset", None),
-        ]
-        who = READER.who(answer, asked=False)
+        need = READER.need(answer)
+        found = READER.refinement(answer) if need is None else {}
+        if need is None and found and tracker.get_slot("support_need"):
+            need = tracker.get_slot("support_need")
+        events = [SlotSet("support_need", need), SlotSet("support_offset", None)]
+        who = found.get("support_who") or READER.who(answer, asked=False)
         if who:
             events.append(SlotSet("support_who", who))
-        area = READER.area(answer, asked=False) or tracker.get_slot("area")
-        if area and (area != tracker.get_slot("support_area")):
+        area = found.get("support_area") or READER.area(answer, asked=False)
+        area = area or tracker.get_slot("support_area") or tracker.get_slot("area")
+        if area and area != tracker.get_slot("support_area"):
             events.append(SlotSet("support_area", area))
         return events
 
 
 class ValidateSupportForm(FormValidationAction):
-    """Answers to the form's questions, from buttons or the person's words."""
+    """The need, from a button or the person's words; who and where too if they say."""
 
     def name(self) -> str:
         return "validate_support_form"
@@ -77,48 +81,29 @@ class ValidateSupportForm(FormValidationAction):
     async def extract_support_need(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
-        return self._read(tracker, "support_need", READER.need)
-
-    async def extract_support_who(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[str, Any]:
-        return self._read(tracker, "support_who", lambda a: READER.who(a, asked=True))
-
-    async def extract_support_area(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[str, Any]:
-        return self._read(tracker, "support_area", lambda a: READER.area(a, asked=True))
-
-    @staticmethod
-    def _read(tracker: Tracker, slot: str, read) -> Dict[str, Any]:
-        # Only the question being asked is read, so a later answer cannot change
-        # an earlier one by accident. Setting it to None when unclear makes the
-        # form ask again instead of giving up on the form.
         answer = Answer.from_message(tracker.latest_message)
-        if tracker.get_slot("requested_slot") != slot or is_leaving(answer):
+        if tracker.get_slot("requested_slot") != "support_need" or is_leaving(answer):
             return {}  # nothing read: "stop" then ends the form through the rules
-        return {slot: read(answer)}
+        # Setting it to None when unclear makes the form ask again.
+        return {"support_need": READER.need(answer), **READER.refinement(answer)}
 
 
-class AskSupportQuestion(AskQuestion, ABC):
-    def question(self, tracker: Tracker) -> Message:
-        return FINDER.question(self.slot)
-
-
-class AskSupportNeed(AskSupportQuestion):
+class AskSupportNeed(AskQuestion):
     slot = "support_need"
 
+    def question(self, tracker: Tracker) -> Message:
+        return FINDER.ask_need()
 
-class AskSupportWho(AskSupportQuestion):
-    slot = "support_who"
 
-
-class AskSupportArea(AskSupportQuestion):
-    slot = "support_area"
+def choice_from(tracker: Tracker) -> Choice | None:
+    need = FINDER.needs.get(tracker.get_slot("support_need"))
+    if need is None:
+        return None
+    return Choice(need, tracker.get_slot("support_who"), tracker.get_slot("support_area"))
 
 
 class ActionShowServices(Action):
-    """The next three services for the chosen need ("more" pages on)."""
+    """The best services for the need at once, three at a time ("more" pages on)."""
 
     def name(self) -> str:
         return "action_show_services"
@@ -126,18 +111,46 @@ class ActionShowServices(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
-        need = FINDER.needs.get(tracker.get_slot("support_need"))
-        if need is None:
+        choice = choice_from(tracker)
+        if choice is None:
             say(dispatcher, FINDER.ask_need())
             return []
         offset = int(tracker.get_slot("support_offset") or 0)
-        choice = Choice(need, tracker.get_slot("support_who"), tracker.get_slot("support_area"))
         say(dispatcher, *FINDER.page(choice, now(), offset))
         return [SlotSet("support_offset", float(offset + PAGE_SIZE))]
 
 
+class ActionRefineSupport(Action):
+    """An answer with no question open: narrows the services just shown, if any.
+
+    "I'm a parent", "14" or "Camden" after a list of services means "for me,
+    there": the list is shown again for them. With no list to narrow, the menu.
+    """
+
+    def name(self) -> str:
+        return "action_refine_support"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        choice = choice_from(tracker)
+        found = READER.refinement(Answer.from_message(tracker.latest_message))
+        if choice is None or not found:
+            dispatcher.utter_message(response="utter_help_menu")
+            return []
+        choice = Choice(
+            choice.need,
+            found.get("support_who", choice.who),
+            found.get("support_area", choice.area),
+        )
+        say(dispatcher, *FINDER.page(choice, now()))
+        return [SlotSet(slot, value) for slot, value in found.items()] + [
+            SlotSet("support_offset", float(PAGE_SIZE))
+        ]
+
+
 class ActionTalkToPerson(Action):
-    """Honest: no human behind the chatbot, but these lines are open now."""
+    """Honest: no human behind the chatbot, but these people can talk now."""
 
     def name(self) -> str:
         return "action_talk_to_person"
@@ -145,5 +158,12 @@ class ActionTalkToPerson(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
-        say(dispatcher, *FINDER.people_now(tracker.get_slot("support_who"), now()))
+        messages = FINDER.people_now(
+            choice_from(tracker),
+            tracker.get_slot("support_who"),
+            tracker.get_slot("support_area") or tracker.get_slot("area"),
+            risk_in_session(tracker.events),
+            now(),
+        )
+        say(dispatcher, *messages)
         return []

@@ -28,7 +28,7 @@ def parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    command("build-spacy", _build_spacy, "build the offline spaCy pipeline if missing")
+    command("build-spacy", _build_spacy, "build the spaCy pipeline and word list if missing")
     command("train", _train, "train the model if its inputs changed; print its path")
     command("model-path", _model_path, "print where the current model lives")
     command("run", _run, "start the Rasa server, action server and web app")
@@ -37,6 +37,7 @@ def parser() -> argparse.ArgumentParser:
     command("build-risk", _build_risk, "train the risk model if its corpus changed")
     command("check-data", _check_data, "validate every data file the assistant loads")
     command("build-impact", _build_impact, "train the impact suggester if its data changed")
+    command("build-needs", _build_needs, "train find-support's need classifier if missing")
     impact = command("impact", _impact, "suggest the Flourish impact of some feedback")
     impact.add_argument("text")
     db = command("db", _db, "feedback database schema (Alembic)")
@@ -75,8 +76,10 @@ def parser() -> argparse.ArgumentParser:
 
 def _build_spacy(args: argparse.Namespace) -> int:
     from bot.core.spacy_pipeline import ensure_pipeline
+    from bot.core.word_list import ensure_word_list
 
     print(f"spaCy pipeline: {ensure_pipeline()}")
+    print(f"common English words: {ensure_word_list()}")
     return 0
 
 
@@ -148,6 +151,19 @@ def _build_impact(args: argparse.Namespace) -> int:
 
     ensure_classifier()
     print(f"impact suggester: {model_file()}")
+    return 0
+
+
+def _build_needs(args: argparse.Namespace) -> int:
+    import time
+
+    from bot.core.spacy_pipeline import load_pipeline
+    from bot.support.directory import load_needs
+    from bot.support.need_classifier import NeedClassifier
+
+    started = time.perf_counter()
+    NeedClassifier(load_pipeline(), load_needs())
+    print(f"need classifier ready in {time.perf_counter() - started:.1f} s")
     return 0
 
 

@@ -7,22 +7,21 @@ moment asked, in Europe/London time (``bot/support/opening_hours.py``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Mapping, Sequence
-
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.util import filter_spans
 
 from bot import project_path
 from bot.core.age_bands import AGE_BANDS, BAND_AGE
 from bot.core.answers import OTHER_AREA, Answer, parent_from_text, read_age_band, read_area
 from bot.core.chat_messages import Button, Message, choice_payload
 from bot.core.data_files import load_yaml, require
+from bot.core.sentences import mid_sentence
 from bot.plan.content import ContentLibrary
-from bot.support.directory import Need, Needs, Service
+from bot.support.directory import Need, Needs, Phone, Service
+from bot.support.need_classifier import NeedClassifier
 from bot.support.opening_hours import status
 
 WORDING_FILE = Path("data/services/wording.yml")
@@ -45,13 +44,11 @@ def load_support_wording(path: Path | None = None) -> SupportWording:
     replies = require(data, "replies", dict, path)
     who = require(buttons, "who", dict, path, "buttons")
     return SupportWording(
-        questions={
-            k: require(questions, k, str, path, "questions") for k in ("need", "who", "area")
-        },
+        questions={k: require(questions, k, str, path, "questions") for k in ("need",)},
         who_buttons={band: require(who, band, str, path, "buttons.who") for band in AGE_BANDS},
         buttons={
             k: require(buttons, k, str, path, "buttons")
-            for k in ("other_area", "more", "talk", "other_need")
+            for k in ("other_area", "more", "talk", "other_need", "find_support", "menu")
         },
         replies={
             k: require(replies, k, str, path, "replies")
@@ -63,53 +60,28 @@ def load_support_wording(path: Path | None = None) -> SupportWording:
                 "example_note",
                 "talk_intro",
                 "talk_none",
+                "talk_need",
+                "talk_general",
+                "talk_council",
+                "talk_end",
+                "refine_who",
+                "refine_area",
+                "next",
             )
         },  # fmt: skip
     )
 
 
-class NeedMatcher:
-    """Which need a message is about, from the needs' words on spaCy lemmas."""
-
-    CONTEXT_WEIGHT = 0.5
-
-    def __init__(self, nlp: Language, needs: Needs) -> None:
-        self.nlp = nlp
-        self.needs = needs
-        self.order = {need.id: index for index, need in enumerate(needs.items)}
-        self.matchers = {attr: PhraseMatcher(nlp.vocab, attr=attr) for attr in ("LOWER", "LEMMA")}
-        for need in needs.items:
-            for label, words in ((need.id, need.words), (f"{need.id}|context", need.context)):
-                if words:
-                    patterns = list(nlp.pipe(words))
-                    for matcher in self.matchers.values():
-                        matcher.add(label, patterns)
-
-    def match(self, text: str) -> Need | None:
-        doc = self.nlp(" ".join(text.lower().split())[:1000])
-        spans = [span for m in self.matchers.values() for span in m(doc, as_spans=True)]
-        scores: dict[str, float] = {}
-        for span in filter_spans(spans):  # the longest phrase wins: "young carer" over "carer"
-            need_id, _, context = span.label_.partition("|")
-            weight = self.CONTEXT_WEIGHT if context else 1.0
-            scores[need_id] = scores.get(need_id, 0.0) + weight * len(span)
-        if not scores:
-            return None
-        # Ties go to the need listed first in needs.yml.
-        best = max(scores, key=lambda need_id: (scores[need_id], -self.order[need_id]))
-        return self.needs.get(best)
-
-
 def who_from_text(text: str) -> str | None:
-    """A parent often says so ("my son is being bullied"); otherwise ask."""
+    """A parent often says so ("my son is being bullied"); otherwise assume a young person."""
     return parent_from_text(text)
 
 
 @dataclass(frozen=True)
 class Choice:
     need: Need
-    who: str | None  # an age band or "parent-carer"
-    area: str | None
+    who: str | None  # an age band, "parent-carer", SKIP, or None (not said)
+    area: str | None  # an area id, OTHER_AREA, SKIP, or None (not said)
 
 
 class SupportFinder:
@@ -139,26 +111,21 @@ class SupportFinder:
     # Questions -----------------------------------------------------------------
 
     def question(self, slot: str) -> Message:
-        return {
-            "support_need": self.ask_need,
-            "support_who": self.ask_who,
-            "support_area": self.ask_area,
-        }[slot]()
+        return {"support_need": self.ask_need}[slot]()
 
     def ask_need(self) -> Message:
         buttons = [Button(need.label, choice_payload(need.id)) for need in self.needs.items]
         return Message(self.wording.questions["need"], tuple(buttons))
 
-    def ask_who(self) -> Message:
-        buttons = [
+    def who_buttons(self) -> list[Button]:
+        return [
             Button(title, choice_payload(band)) for band, title in self.wording.who_buttons.items()
         ]
-        return Message(self.wording.questions["who"], tuple(buttons))
 
-    def ask_area(self) -> Message:
+    def area_buttons(self) -> list[Button]:
         buttons = [Button(name, choice_payload(area)) for area, name in self.areas.items()]
         buttons.append(Button(self.wording.buttons["other_area"], choice_payload(OTHER_AREA)))
-        return Message(self.wording.questions["area"], tuple(buttons))
+        return buttons
 
     # Finding -------------------------------------------------------------------
 
@@ -180,23 +147,26 @@ class SupportFinder:
             for_them = not parent or "parent-carer" in service.audiences
             local = bool(service.areas)
             open_now = status(service.slots, now).open is True
-            return (not for_them, not local, not open_now, service.example)
+            return (not for_them, not local, service.example, not open_now)
 
         return sorted(found, key=rank)
 
     def page(self, choice: Choice, now: datetime, offset: int = 0) -> list[Message]:
-        """Up to three services from ``offset``, with More / Talk to a person buttons."""
+        """Up to three services from ``offset``, then a way on: narrow down, more, or a person.
+
+        The answer comes first; who it is for and where they live only narrow it,
+        so they are offered after the services, not asked before them.
+        """
         found = self.matching(choice, now)
-        label = choice.need.label.lower()
+        label = mid_sentence(choice.need.label)
         if not found:
-            return [Message(self.wording.replies["none"].format(need=label))]
+            return [
+                Message(self.wording.replies["none"].format(need=label), self._next(choice, False))
+            ]
         shown = found[offset : offset + PAGE_SIZE]
         if not shown:
-            return [
-                Message(
-                    self.wording.replies["no_more"].format(need=label), self._next_buttons(False)
-                )
-            ]
+            text = self.wording.replies["no_more"].format(need=label)
+            return [Message(text, self._next(choice, False))]
         if offset == 0:
             intro = self.wording.replies["intro"].format(
                 need=label, priority=self.priority(choice.need, choice.area)
@@ -206,64 +176,138 @@ class SupportFinder:
         messages = [Message(intro)]
         messages += [Message(self.describe(service, now)) for service in shown]
         more = len(found) > offset + PAGE_SIZE
-        messages[-1] = Message(messages[-1].text, self._next_buttons(more))
+        if offset == 0 and choice.who is None:
+            ask, refine = self.wording.replies["refine_who"], self.who_buttons()
+        elif offset == 0 and choice.area is None:
+            ask, refine = self.wording.replies["refine_area"], self.area_buttons()
+        else:
+            ask, refine = self.wording.replies["next"], []
+        messages.append(
+            Message(ask, tuple(refine) + self._next(choice, more, refining=bool(refine)))
+        )
         return messages
 
-    def _next_buttons(self, more: bool) -> tuple[Button, ...]:
+    def _next(
+        self, choice: Choice | None, more: bool, refining: bool = False
+    ) -> tuple[Button, ...]:
         buttons = [Button(self.wording.buttons["more"], "/more_services")] if more else []
         buttons.append(Button(self.wording.buttons["talk"], "/talk_to_person"))
-        buttons.append(Button(self.wording.buttons["other_need"], "/find_support"))
+        if not refining:
+            buttons.append(Button(self.wording.buttons["other_need"], "/find_support"))
         return tuple(buttons)
 
     def describe(self, service: Service, now: datetime) -> str:
-        """Who, what, how to contact, who it's for, and whether it's open now."""
-        parts = [f"{service.name} ({service.organization}): {service.description}"]
-        contacts = [_phone_words(phone) for phone in service.phones]
-        if service.url:
-            contacts.append(service.url)
-        if service.email:
-            contacts.append(service.email)
-        parts.append("Contact: " + "; ".join(contacts) + ".")
-        if service.eligibility:
-            parts.append(f"For: {service.eligibility}.")
-        opening = status(service.slots, now)
-        parts.append(f"{opening.text}" + (f" Hours: {service.hours}." if service.hours else ""))
+        """A short card: who, what, how to contact, who it's for, open now."""
+        lines = []
         if service.example:
-            parts.append(self.wording.replies["example_note"])
-        return "\n".join(parts)
+            lines.append(self.wording.replies["example_note"])
+        same = service.organization.lower() in service.name.lower()
+        lines.append(service.name if same else f"{service.name} ({service.organization})")
+        if service.description:
+            lines.append(service.description)
+        contacts = [contact_words(phone) for phone in service.phones]
+        contacts += [link for link in (service.url, service.email) if link]
+        lines.append(" · ".join(contacts))
+        if service.eligibility:
+            lines.append(f"For: {service.eligibility.rstrip('.')}.")
+        opening = status(service.slots, now)
+        always = opening.text.startswith("Open 24 hours")
+        hours = f" Hours: {service.hours}." if service.hours and not always else ""
+        lines.append(opening.text + hours)
+        return "\n".join(lines)
 
-    def people_now(self, who: str | None, now: datetime) -> list[Message]:
-        """Services with a phone or text line open right now, for this person."""
+    def people_now(
+        self, choice: Choice | None, who: str | None, area: str | None, risk: bool, now: datetime
+    ) -> list[Message]:
+        """People to talk to now: for this need first, then general lines, then the council.
+
+        Crisis-only lines (Samaritans, Shout...) are listed only when the safety
+        net went off in this conversation: a parent asking about food needs a
+        person for food, not a suicide line.
+        """
         audience = "parent-carer" if who == "parent-carer" else "young-person"
         age = BAND_AGE.get(who or "")
-        open_lines = [
-            service
-            for service in self.services
-            if service.phones
-            and audience in service.audiences
-            and service.serves_age(age)
-            and not service.example
-            and status(service.slots, now).open is True
+
+        def open_line(service: Service) -> bool:
+            return (
+                bool(service.phones)
+                and audience in service.audiences
+                and service.serves_age(age)
+                and not service.example
+                and ("crisis" not in service.lines or risk)
+                and (not service.areas or area in service.areas)
+                and status(service.slots, now).open is True
+            )
+
+        listed: list[Service] = []
+        sections = []
+        if choice is not None:
+            for_need = [s for s in self.services if choice.need.id in s.needs and open_line(s)]
+            listed += for_need[:3]
+            if for_need:
+                sections.append(
+                    self.wording.replies["talk_need"].format(need=mid_sentence(choice.need.label))
+                    + "\n"
+                    + _bullets(for_need[:3])
+                )
+        general = [
+            s
+            for s in self.services
+            if s not in listed and open_line(s) and ({"general", "crisis"} & set(s.lines))
         ]
-        if not open_lines:
-            return [Message(self.wording.replies["talk_none"])]
-        lines = [
-            f"- {service.name}: " + "; ".join(_phone_words(p) for p in service.phones)
-            for service in open_lines[:6]
+        if general:
+            sections.append(self.wording.replies["talk_general"] + "\n" + _bullets(general[:4]))
+        councils = [
+            s
+            for s in self.services
+            if "council" in s.lines and (area not in self.areas or area in s.areas)
         ]
-        return [Message(self.wording.replies["talk_intro"] + "\n" + "\n".join(lines))]
+        if councils:
+            lines = [f"- {s.name}: " + " · ".join(_contacts(s)) for s in councils]
+            sections.append(self.wording.replies["talk_council"] + "\n" + "\n".join(lines))
+        intro = self.wording.replies["talk_intro" if (listed or general) else "talk_none"]
+        text = "\n\n".join([intro, *sections])
+        buttons = (
+            Button(self.wording.buttons["find_support"], "/find_support"),
+            Button(self.wording.buttons["menu"], "/help"),
+        )
+        return [Message(text), Message(self.wording.replies["talk_end"], buttons)]
 
 
-def _phone_words(phone) -> str:
-    verb = "text" if phone.type in ("text", "sms") else "call"
-    return f"{verb} {phone.number}" + (f" ({phone.description})" if phone.description else "")
+PHONE_VERBS = {"text": "Text", "sms": "Text", "textphone": "Textphone", "video": "Video call"}
+TEXT_KEYWORD = re.compile(r"^text (?P<keyword>[A-Z0-9]+)\b[,;]?\s*(?P<rest>.*)$")
+
+
+def contact_words(phone: Phone) -> str:
+    """ "Call 0800 1111 (free, any time)", "Text SHOUT to 85258 (free, any time)"."""
+    verb = PHONE_VERBS.get(phone.type, "Call")
+    note = phone.description
+    keyword = TEXT_KEYWORD.match(note) if verb == "Text" else None
+    if keyword:
+        words = f"Text {keyword['keyword']} to {phone.number}"
+        note = keyword["rest"]
+    else:
+        words = f"{verb} {phone.number}"
+    return words + (f" ({note})" if note else "")
+
+
+def _contacts(service: Service) -> list[str]:
+    return [contact_words(p) for p in service.phones] + [
+        link for link in (service.url, service.email) if link
+    ]
+
+
+def _bullets(services: Sequence[Service]) -> str:
+    return "\n".join(
+        f"- {s.name}: " + " · ".join(contact_words(p) for p in s.phones) for s in services
+    )
 
 
 class SupportReader:
-    """Reads need, who and area from a button or the person's own words."""
+    """Reads need, who and area from a button or the person's own words, in any order."""
 
     def __init__(
-        self, finder: SupportFinder, matcher: NeedMatcher, age_band_labels: Mapping[str, str]
+        self, finder: SupportFinder, matcher: NeedClassifier, age_band_labels: Mapping[str, str]
     ) -> None:
         self.finder = finder
         self.matcher = matcher
@@ -276,6 +320,7 @@ class SupportReader:
         return need.id if need else None
 
     def who(self, answer: Answer, asked: bool) -> str | None:
+        """An age band or "parent-carer"; a bare number or "skip" only as an answer."""
         if answer.choice in AGE_BANDS:
             return answer.choice
         if who_from_text(answer.typed):
@@ -295,3 +340,9 @@ class SupportReader:
             area = read_area(answer, self.finder.areas)
             return area if area in self.finder.areas or area == OTHER_AREA else None
         return None
+
+    def refinement(self, answer: Answer) -> dict[str, str]:
+        """Who and where, from an answer to "narrow these down?", whichever was asked."""
+        found = {"support_who": self.who(answer, asked=True)}
+        found["support_area"] = self.area(answer, asked=True)
+        return {slot: value for slot, value in found.items() if value}

@@ -22,7 +22,7 @@ DRAMA_NUMBERS = re.compile(r"^(020 7946 0\d{3}|01632 960\d{3})$")  # Ofcom's ran
 
 @pytest.fixture(scope="module")
 def services():
-    return load_directory(known_areas=AREAS)
+    return load_directory(known_areas=AREAS, examples=True)
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +49,11 @@ def test_every_need_has_services_in_every_area(services, needs):
                 s for s in services if need.id in s.needs and (not s.areas or area in s.areas)
             ]
             assert serving, f"{need.id} in {area}"
+
+
+def test_example_entries_are_left_out_by_default(services):
+    assert any(s.example for s in services)
+    assert not any(s.example for s in load_directory(known_areas=AREAS))
 
 
 def test_example_entries_are_marked_and_cannot_reach_anyone(services):
