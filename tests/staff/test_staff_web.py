@@ -314,6 +314,9 @@ def test_the_csv_export_is_the_filtered_list_for_spreadsheets(staff, site, store
     assert answer.content.startswith(b"\xef\xbb\xbf")  # UTF-8, marked for Excel
     rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
     assert len(rows) == 2 and {row["impact"] for row in rows} == {"learning"}
+    assert {row["impact_name"] for row in rows} == {"Learning"}  # the name staff know
+    header = list(rows[0])
+    assert header.index("impact_name") == header.index("impact") + 1
     assert {row["text"] for row in rows} == {"'=cmd|' /C calc'!A0", "café, naïve “quotes”"}
     assert all(datetime.fromisoformat(row["created_at"]).tzinfo for row in rows)
     assert "exported" in audit_actions(store)

@@ -7,7 +7,6 @@ from typing import AsyncIterator, Mapping
 from aiohttp import web
 from aiohttp_session import session_middleware
 
-from bot.core.flourish import IMPACT_SLUGS
 from bot.feedback.store import FeedbackStore
 from bot.plan.content import load_library
 from bot.safety.crisis import load_rules
@@ -30,7 +29,7 @@ def make_site(env: Mapping[str, str] | None = None) -> StaffSite:
         accounts=StaffAccounts(store.sessions, LockOut.from_settings(env)),
         board=WeDidBoard(store.sessions, areas),
         areas=areas,
-        impact_names={slug: library.impact_name(slug) for slug in IMPACT_SLUGS},
+        impact_names=library.impact_names(),
         signposting=SignpostingLog(store.sessions),
         risk_labels={
             **{category.id: category.label for category in load_rules().categories},

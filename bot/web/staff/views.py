@@ -334,7 +334,8 @@ async def export_csv(request: web.Request) -> web.Response:
 
     def build() -> str:
         # A byte-order mark, so Excel opens the UTF-8 file with the right characters.
-        return "\ufeff" + to_csv(site.review.export_rows(filters.wanted, staff, "csv"))
+        rows = site.review.export_rows(filters.wanted, staff, "csv")
+        return "\ufeff" + to_csv(rows, site.impact_names)
 
     # A big export takes a second: in a worker thread, so the chat page never waits.
     body = await asyncio.get_running_loop().run_in_executor(None, build)
