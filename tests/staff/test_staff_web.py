@@ -262,6 +262,27 @@ def test_the_list_filters_pages_and_puts_the_safeguarding_queue_first(staff, sit
     assert "viewed-flagged" in audit_actions(store)
 
 
+def test_the_list_has_an_age_column_with_each_bands_label(staff, site, store):
+    """Age can be filtered, so it is shown too: the band's label, not its code."""
+    teen = save(store, age_band="11-15")
+    carer = save(store, age_band="parent-carer")
+    unknown = save(store, age_band=None)
+    page = staff.get(f"{site}/staff/feedback").text
+    header = re.search(r"<thead><tr>(.*?)</tr></thead>", page, re.S).group(1)
+    columns = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', header)
+    assert columns.index("Age") == columns.index("Rating") + 1
+
+    def age_cell(record: str) -> str:
+        row = re.search(rf"<tr>\s*<td><a href=\"/staff/feedback/{record}\">.*?</tr>", page, re.S)
+        return re.findall(r"<td[^>]*>(.*?)</td>", row.group(0), re.S)[columns.index("Age")]
+
+    assert age_cell(teen) == "11 to 15"
+    assert age_cell(carer) == "Parent or carer"
+    assert age_cell(unknown) == ""
+    detail = staff.get(f"{site}/staff/feedback/{carer}").text
+    assert "<dt>Age</dt><dd>Parent or carer</dd>" in detail
+
+
 def test_marking_reviewed_noting_and_correcting_the_impact(staff, site, store):
     record = save(store, impact="learning")
     detail = f"{site}/staff/feedback/{record}"
