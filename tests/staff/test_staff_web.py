@@ -262,6 +262,23 @@ def test_the_list_filters_pages_and_puts_the_safeguarding_queue_first(staff, sit
     assert "viewed-flagged" in audit_actions(store)
 
 
+def test_each_row_has_one_real_link_to_its_record_in_its_first_cell(staff, site, store):
+    """The link keyboard and screen-reader users need; the stylesheet stretches it over the row."""
+    records = {save(store), save(store, safeguarding_flag=True)}
+    page = staff.get(f"{site}/staff/feedback").text
+    assert '<table class="feedback">' in page
+    bodies = re.findall(r"<tbody>(.*?)</tbody>", page, re.S)
+    rows = [row for body in bodies for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+    assert len(rows) == 3  # the flagged record is in the queue and in the list
+    linked = set()
+    for row in rows:
+        links = re.findall(r'<a href="([^"]+)"', row)
+        first_cell = re.match(r"\s*<td>(.*?)</td>", row, re.S).group(1)
+        assert len(links) == 1 and links[0] in first_cell, row
+        linked.add(links[0].removeprefix("/staff/feedback/"))
+    assert linked == records
+
+
 def test_the_list_has_an_age_column_with_each_bands_label(staff, site, store):
     """Age can be filtered, so it is shown too: the band's label, not its code."""
     teen = save(store, age_band="11-15")
