@@ -233,12 +233,13 @@ def test_the_overview_counts_by_impact_with_a_chart_and_a_trend(staff, site, sto
     page = staff.get(f"{site}/staff")
     assert page.status_code == 200
     assert page.text.count("<svg") == 2 and "Feedback per Flourish impact" in page.text
-    row = re.search(r">Learning</a></th>\s*<td class=\"num\">(\d+)</td>\s*<td[^>]*>([^<]+)<",
+    learning = '>Learning</a><br><span class="meta">young people see: “School and learning”</span>'
+    row = re.search(learning + r"</th>\s*<td class=\"num\">(\d+)</td>\s*<td[^>]*>([^<]+)<",
                     page.text)  # fmt: skip
     assert row and row.groups() == ("2", "3.0")
     assert not re.search(r'(src|href)="(https?:)?//', page.text)  # nothing from elsewhere
     camden = staff.get(f"{site}/staff", params={"area": "camden"}).text
-    assert re.search(r">Learning</a></th>\s*<td class=\"num\">1</td>", camden)
+    assert re.search(learning + r"</th>\s*<td class=\"num\">1</td>", camden)
     odd = staff.get(f"{site}/staff", params={"from": "yesterday", "area": "mars"})
     assert odd.status_code == 200
     assert "is not a date" in odd.text and "is not a known area" in odd.text
@@ -298,6 +299,20 @@ def test_the_list_has_an_age_column_with_each_bands_label(staff, site, store):
     assert age_cell(unknown) == ""
     detail = staff.get(f"{site}/staff/feedback/{carer}").text
     assert "<dt>Age</dt><dd>Parent or carer</dd>" in detail
+
+
+def test_impacts_are_shown_with_young_peoples_words_where_staff_pick_or_group(staff, site, store):
+    """Staff pick "Understood"; young people tap "Being listened to": both are shown."""
+    record = save(store, impact="understood")
+    both = "Understood — young people see: “Being listened to”"
+    option = f'<option value="understood">{both}</option>'
+    assert option in staff.get(f"{site}/staff/we-did").text
+    assert option in staff.get(f"{site}/staff/feedback").text  # the impact filter
+    assert f'<option value="understood" selected>{both}</option>' in staff.get(
+        f"{site}/staff/feedback/{record}").text  # fmt: skip
+    overview = staff.get(f"{site}/staff").text
+    assert re.search(r">Understood</a><br><span class=\"meta\">young people see: "
+                     r"“Being listened to”</span></th>", overview)  # fmt: skip
 
 
 def test_marking_reviewed_noting_and_correcting_the_impact(staff, site, store):

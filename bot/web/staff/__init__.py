@@ -7,6 +7,7 @@ from typing import AsyncIterator, Mapping
 from aiohttp import web
 from aiohttp_session import session_middleware
 
+from bot.feedback.flow import load_feedback_wording
 from bot.feedback.store import FeedbackStore
 from bot.plan.content import load_library
 from bot.safety.crisis import load_rules
@@ -30,6 +31,7 @@ def make_site(env: Mapping[str, str] | None = None) -> StaffSite:
         board=WeDidBoard(store.sessions, areas),
         areas=areas,
         impact_names=library.impact_names(),
+        young_people_names=dict(load_feedback_wording().impacts),
         signposting=SignpostingLog(store.sessions),
         risk_labels={
             **{category.id: category.label for category in load_rules().categories},

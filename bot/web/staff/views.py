@@ -71,6 +71,8 @@ class StaffSite:
     board: WeDidBoard
     areas: Mapping[str, str]  # area id -> name
     impact_names: Mapping[str, str]  # slug -> Flourish name
+    # slug -> what young people see in the chat instead (data/feedback/wording.yml)
+    young_people_names: Mapping[str, str]
     signposting: SignpostingLog
     risk_labels: Mapping[str, str]  # risk category id -> label
 
@@ -113,6 +115,7 @@ async def render(
         path=request.path,
         areas=site.areas,
         impact_names=site.impact_names,
+        young_people_names=site.young_people_names,
         impacts=IMPACT_SLUGS,
         **context,
     )
