@@ -131,6 +131,8 @@ def test_feedback_to_dashboard_to_we_did_in_a_later_conversation(
     page.get_by_label("Area").select_option("camden")
     page.get_by_label("You said", exact=True).fill("The youth club doesn't listen")
     page.get_by_label("We did", exact=True).fill(we_did)
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("heading", name="Check before publishing").wait_for()
     page.get_by_role("button", name="Publish").click()
     page.get_by_role("status").get_by_text("Published").wait_for()
     assert dialogs == []

@@ -410,24 +410,97 @@ def test_the_date_range_includes_both_ends(staff, site, store):
 # You said, we did -------------------------------------------------------------------------
 
 
+def we_did_updates(store: FeedbackStore) -> list[tuple[str, str]]:
+    from bot.staff.records import WeDidUpdate
+
+    with store.session() as session:
+        rows = session.scalars(select(WeDidUpdate).order_by(WeDidUpdate.id))
+        return [(row.impact, row.we_did) for row in rows]
+
+
 def test_publishing_and_withdrawing_a_we_did_update(staff, site, store):
     page = staff.get(f"{site}/staff/we-did")
     token = csrf_from(page)
     incomplete = {"csrf_token": token, "impact": "learning", "you_said": "Exams", "we_did": ""}
-    missing = staff.post(f"{site}/staff/we-did", data=incomplete)
-    assert missing.status_code == 400 and "Please write what you did" in missing.text
-    assert 'Exams</textarea>' in missing.text  # what they typed is kept
-    done = staff.post(
-        f"{site}/staff/we-did",
-        data={"csrf_token": token, "impact": "learning", "area": "camden",
-              "you_said": "Exams <b>stress</b>", "we_did": "Quiet rooms"},  # fmt: skip
-    )
-    assert "Published" in done.text and "Exams &lt;b&gt;stress&lt;/b&gt;" in done.text
+    for step in ("preview", ""):
+        missing = staff.post(f"{site}/staff/we-did/{step}".rstrip("/"), data=incomplete)
+        assert missing.status_code == 400 and "Please write what you did" in missing.text
+        assert 'Exams</textarea>' in missing.text  # what they typed is kept
+    draft = {"csrf_token": token, "impact": "learning", "area": "camden",
+             "you_said": "Exams <b>stress</b>", "we_did": "Quiet rooms"}  # fmt: skip
+    preview = staff.post(f"{site}/staff/we-did/preview", data=draft)
+    assert "Check before publishing" in preview.text and we_did_updates(store) == []
+    done = staff.post(f"{site}/staff/we-did", data=draft)
+    assert "Published. Young people will hear it" in done.text
+    assert "Exams &lt;b&gt;stress&lt;/b&gt;" in done.text
     update_id = re.search(r"/staff/we-did/(\d+)/withdraw", done.text).group(1)
     gone = staff.post(f"{site}/staff/we-did/{update_id}/withdraw", data={"csrf_token": token})
     assert "Withdrawn" in gone.text
     assert staff.post(f"{site}/staff/we-did/abc/withdraw",
                       data={"csrf_token": token}).status_code == 404  # fmt: skip
+
+
+def test_the_preview_shows_word_for_word_what_young_people_will_hear(staff, site, store):
+    token = csrf_from(staff.get(f"{site}/staff/we-did"))
+    preview = staff.post(
+        f"{site}/staff/we-did/preview",
+        data={"csrf_token": token, "impact": "understood", "area": "camden",
+              "you_said": "Nobody  listens", "we_did": "Youth workers now ask first"},  # fmt: skip
+    )
+    assert preview.status_code == 200
+    said = re.findall(r'<blockquote class="assistant-says">(.*?)</blockquote>', preview.text)
+    assert said[0].startswith("Here&#39;s what staff did after young people told them about "
+                              "Being listened to. You said: Nobody listens. "
+                              "We did: Youth workers now ask first (")  # fmt: skip
+    assert said[1].startswith("Staff read every piece of feedback")
+    assert said[2].startswith("Being listened to (Camden). You said: Nobody listens.")
+    assert "Understood — young people see: “Being listened to”" in preview.text
+    buttons = re.findall(r'<button type="submit"[^>]*>([^<]+)</button>', preview.text)
+    assert buttons[-2:] == ["Publish", "Edit"]
+    assert preview.text.count(f'name="csrf_token" value="{token}"') >= 2  # the form's own too
+    assert we_did_updates(store) == []
+
+
+def test_nothing_is_published_without_its_preview_being_confirmed(staff, site, store):
+    token = csrf_from(staff.get(f"{site}/staff/we-did"))
+    draft = {"csrf_token": token, "impact": "healthy", "area": "",
+             "you_said": "Clinics too far", "we_did": "A bus to the clinic"}  # fmt: skip
+    unseen = staff.post(f"{site}/staff/we-did", data=draft)  # straight to Publish
+    assert "Nothing has been published yet" in unseen.text and we_did_updates(store) == []
+
+    staff.post(f"{site}/staff/we-did/preview", data=draft)
+    changed = staff.post(f"{site}/staff/we-did", data={**draft, "we_did": "Something else"})
+    assert "Nothing has been published yet" in changed.text and we_did_updates(store) == []
+    assert "We did: Something else" in changed.text  # the changed words, previewed now
+
+    staff.post(f"{site}/staff/we-did/preview", data=draft)
+    assert "Published." in staff.post(f"{site}/staff/we-did", data=draft).text
+    again = staff.post(f"{site}/staff/we-did", data=draft)  # Publish pressed twice
+    assert "Nothing has been published yet" in again.text
+    assert we_did_updates(store) == [("healthy", "A bus to the clinic")]
+
+
+def test_edit_goes_back_to_the_form_with_everything_kept(staff, site):
+    token = csrf_from(staff.get(f"{site}/staff/we-did"))
+    edit = staff.post(
+        f"{site}/staff/we-did/edit",
+        data={"csrf_token": token, "impact": "understood", "area": "norfolk",
+              "you_said": "Nobody <listens>", "we_did": "Youth workers ask"},  # fmt: skip
+    )
+    assert edit.status_code == 200 and "There is a problem" not in edit.text
+    assert '<option value="understood" selected>' in edit.text
+    assert '<option value="norfolk" selected>' in edit.text
+    assert "Nobody &lt;listens&gt;</textarea>" in edit.text
+    assert "Youth workers ask</textarea>" in edit.text
+
+
+def test_the_preview_steps_need_the_sessions_csrf_token(staff, site, store):
+    draft = {"impact": "healthy", "you_said": "Clinics too far", "we_did": "A bus"}
+    for step in ("/preview", "/edit", ""):
+        assert staff.post(f"{site}/staff/we-did{step}", data=draft).status_code == 403
+        forged = {**draft, "csrf_token": "guess"}
+        assert staff.post(f"{site}/staff/we-did{step}", data=forged).status_code == 403
+    assert we_did_updates(store) == []
 
 
 def test_the_audit_log_page_lists_what_was_done(staff, site, store):
