@@ -226,6 +226,7 @@ def _export(args: argparse.Namespace) -> int:
     from bot.db.sessions import StoreUnavailable
     from bot.feedback.export import export
     from bot.feedback.store import FeedbackFilter, FeedbackStore
+    from bot.plan.content import load_library
 
     try:
         wanted = FeedbackFilter(
@@ -243,7 +244,7 @@ def _export(args: argparse.Namespace) -> int:
     except StoreUnavailable as error:
         print(f"feedback export: {error}", file=sys.stderr)
         return 1
-    text = export(rows, args.format)
+    text = export(rows, args.format, load_library().impact_names())
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)

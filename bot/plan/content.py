@@ -102,6 +102,10 @@ class ContentLibrary:
                 return item.name
         return slug.replace("-", " ").capitalize()
 
+    def impact_names(self) -> dict[str, str]:
+        """Every Flourish impact's name by slug: what staff call it, on pages and in exports."""
+        return {slug: self.impact_name(slug) for slug in IMPACT_SLUGS}
+
 
 def _fact(raw: object, path: Path, where: str) -> Fact:
     return Fact(

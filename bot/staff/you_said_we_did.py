@@ -3,11 +3,14 @@
 Staff publish a short reply per Flourish impact, for one area or for every area.
 The assistant says the latest one that fits after a young person gives feedback on
 that impact, and when they ask what happened to feedback. Nothing is ever edited
-in place: a correction is a newer update, and a mistake is withdrawn (audited).
+in place: a correction is a newer update, and a mistake is withdrawn (audited), so
+staff first see a preview of exactly what young people will hear.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Mapping
@@ -57,6 +60,33 @@ class PublishedUpdate:
         )
 
 
+@dataclass(frozen=True)
+class Draft:
+    """An update as staff wrote it, checked and tidied, not yet published."""
+
+    impact: str
+    area: str | None
+    you_said: str
+    we_did: str
+
+    def fingerprint(self) -> str:
+        """A digest of exactly these words.
+
+        A confirmation is tied to it, so what is published is what was previewed:
+        words changed after the preview (or a form that never saw one) are not.
+        """
+        words = json.dumps([self.impact, self.area, self.you_said, self.we_did])
+        return hashlib.sha256(words.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the assistant would say about a draft, in its own words."""
+
+    after_saving: str  # to a young person who just gave feedback on the impact
+    on_request: tuple[str, ...]  # to anyone asking what happened to feedback
+
+
 def _clean(text: str, limit: int, what: str) -> str:
     text = " ".join((text or "").split())
     if not text:
@@ -73,18 +103,28 @@ class WeDidBoard:
         self.sessions = sessions
         self.areas = dict(areas)  # area id -> display name
 
-    def publish(
-        self, staff: str, impact: str, area: str | None, you_said: str, we_did: str
-    ) -> PublishedUpdate:
+    def draft(self, impact: str, area: str | None, you_said: str, we_did: str) -> Draft:
+        """Check and tidy an update without saving it, so it can be previewed first."""
         if impact not in IMPACT_SLUGS:
             raise UpdateError("Please choose one of the eight impacts.")
         if area is not None and area not in self.areas:
             raise UpdateError("Please choose an area from the list, or every area.")
-        row = WeDidUpdate(
+        return Draft(
             impact=impact,
             area=area,
             you_said=_clean(you_said, MAX_YOU_SAID_CHARACTERS, "young people said"),
             we_did=_clean(we_did, MAX_WE_DID_CHARACTERS, "you did"),
+        )
+
+    def publish(
+        self, staff: str, impact: str, area: str | None, you_said: str, we_did: str
+    ) -> PublishedUpdate:
+        draft = self.draft(impact, area, you_said, we_did)
+        row = WeDidUpdate(
+            impact=draft.impact,
+            area=draft.area,
+            you_said=draft.you_said,
+            we_did=draft.we_did,
             published_at=utc_now(),
             published_by=staff,
         )
@@ -188,6 +228,27 @@ class WeDidTeller:
     def _describe(self, update: PublishedUpdate, template: str) -> str:
         return describe(
             update, template, self.impact_labels, self.board.areas, self.wording["everywhere"]
+        )
+
+    def preview(self, draft: Draft, on: datetime | None = None) -> Preview:
+        """What young people would hear if ``draft`` were published ``on`` (default: now).
+
+        The same templates and labels as for a published update, so the preview
+        cannot drift from what the assistant says.
+        """
+        update = PublishedUpdate(
+            id=0,
+            impact=draft.impact,
+            area=draft.area,
+            you_said=draft.you_said,
+            we_did=draft.we_did,
+            published_at=as_utc(on) if on else utc_now(),
+            published_by="",
+            withdrawn=False,
+        )
+        return Preview(
+            after_saving=self._describe(update, self.wording["after_saving"]),
+            on_request=(self.wording["intro"], self._describe(update, self.wording["update"])),
         )
 
     def after_saving(self, impact: str, area: str | None) -> list[str]:

@@ -13,8 +13,8 @@ from sqlalchemy import create_engine
 
 from bot import PROJECT_ROOT, settings
 from bot.db.sessions import StoreUnavailable
-from bot.feedback.export import export
-from bot.feedback.records import EXPORT_COLUMNS, Feedback
+from bot.feedback.export import CSV_COLUMNS, export
+from bot.feedback.records import Feedback
 from bot.feedback.store import FeedbackFilter, FeedbackStore, NewFeedback, load_salt
 from bot.ops.db_schema import metadata
 from bot.ops.migrations import current_revision, head_revision
@@ -103,12 +103,13 @@ def test_filters_and_exports(store):
     assert store.find(FeedbackFilter(since=tomorrow)) == []
     assert len(store.find(FeedbackFilter(until=tomorrow))) == 3
 
-    csv_text = export(store.find(), "csv")
+    names = {"learning": "Learning", "healthy": "Healthy"}
+    csv_text = export(store.find(), "csv", names)
     header, *lines = csv_text.strip().split("\r\n")
-    assert header.split(",") == list(EXPORT_COLUMNS)
+    assert header.split(",") == list(CSV_COLUMNS)
     assert len(lines) == 3
     assert "'=HYPERLINK(1)" in csv_text  # no formula runs in a spreadsheet
-    records = json.loads(export(store.find(), "json"))
+    records = json.loads(export(store.find(), "json", names))
     assert {r["impact"] for r in records} == {"learning", "healthy"}
     assert all(r["created_at"].endswith("+00:00") for r in records)
 
@@ -181,7 +182,9 @@ def test_export_command(database_url, tmp_path):
         "--format", "csv", "--area", "norfolk", "--since", "2020-01-01", "--output", str(out)
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert out.read_text(encoding="utf-8").count("\n") == 2  # header + one row
+    written = out.read_text(encoding="utf-8")
+    assert written.count("\n") == 2  # header + one row
+    assert ",impact,impact_name," in written and ",healthy,Healthy," in written
 
     result = bot("--impact", "happiness")
     assert result.returncode == 2 and "unknown impact" in result.stderr

@@ -68,6 +68,15 @@ def test_norfolk_impacts_use_the_canonical_slugs(library):
     assert "success" in norfolk.lists and "how_used" in norfolk.lists
 
 
+def test_impact_names_come_from_the_norfolk_pack(library):
+    """Staff pages and the CSV export name each impact as the framework does."""
+    names = library.impact_names()
+    assert list(names) == list(IMPACT_SLUGS)
+    norfolk = library.packs["norfolk"].lists["impacts"].items
+    assert names == {item.id: item.name for item in norfolk}
+    assert names["understood"] == "Understood"
+
+
 def test_every_camden_outcome_maps_to_flourish_impacts(library):
     for item in library.packs["camden"].lists["outcomes"].items:
         assert item.flourish_impacts and set(item.flourish_impacts) <= set(IMPACT_SLUGS)

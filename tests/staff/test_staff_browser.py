@@ -8,6 +8,8 @@ the session's feedback database. The staff account is made with the real
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -16,7 +18,9 @@ import uuid
 import pytest
 
 from bot import PROJECT_ROOT, settings
+from bot.feedback.store import FeedbackStore
 from tests.chatting import TEST_SALT
+from tests.feedback_samples import save
 from tests.plugins.browser import ARTIFACTS, local_only, run_axe
 
 pytestmark = [pytest.mark.model, pytest.mark.browser]
@@ -131,6 +135,8 @@ def test_feedback_to_dashboard_to_we_did_in_a_later_conversation(
     page.get_by_label("Area").select_option("camden")
     page.get_by_label("You said", exact=True).fill("The youth club doesn't listen")
     page.get_by_label("We did", exact=True).fill(we_did)
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("heading", name="Check before publishing").wait_for()
     page.get_by_role("button", name="Publish").click()
     page.get_by_role("status").get_by_text("Published").wait_for()
     assert dialogs == []
@@ -146,6 +152,147 @@ def test_feedback_to_dashboard_to_we_did_in_a_later_conversation(
     page.keyboard.press("Enter")
     page.get_by_role("log").get_by_text(f"We did: {we_did}").wait_for(timeout=WAIT)
     later.close()
+
+
+def axe_violations(page) -> list[dict]:
+    """axe's WCAG 2.2 AA findings on the page as it is now, short enough to read in a failure."""
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in run_axe(page)["violations"]
+    ]
+
+
+def test_a_staff_journey_at_1280x800(browser, web_app, staff_email, feedback_db_url):
+    """Sign in, overview, filter, open a record by its row, act, write, preview, publish, CSV.
+
+    Every page on the way is checked with axe (WCAG 2.2 AA, zero violations) and kept
+    as a screenshot in test_artifacts/.
+    """
+    marker = uuid.uuid4().hex[:8]
+    store = FeedbackStore(feedback_db_url, TEST_SALT.encode())
+    record = save(store, impact="understood", area="camden", age_band="11-15", rating=2,
+                  text=f"the youth club never asks what we want {marker}")  # fmt: skip
+    save(store, impact="understood", area="camden", age_band="16-18",
+         text=f"older ones get asked but not us {marker}")  # fmt: skip
+    store.dispose()
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = local_only(
+        browser.new_context(
+            viewport={"width": 1280, "height": 800}, bypass_csp=True, accept_downloads=True
+        )
+    )
+    found: dict[str, list] = {}
+    dialogs: list[str] = []
+
+    def check(page, name: str) -> None:
+        found[name] = axe_violations(page)
+        page.screenshot(path=str(ARTIFACTS / f"staff-journey-{name}.png"), full_page=True)
+
+    try:
+        page = context.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(f"{web_app}/staff")
+        page.get_by_role("heading", name="Sign in").wait_for()
+        check(page, "sign-in")
+        page.get_by_label("Email address").fill(staff_email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+
+        # The overview groups by impact, naming each both ways.
+        page.get_by_role("heading", name="Overview").wait_for()
+        understood = page.get_by_role("row").filter(
+            has=page.get_by_role("link", name="Understood", exact=True)
+        )
+        assert "young people see: “Being listened to”" in understood.inner_text()
+        check(page, "overview")
+
+        # Filter the list down to the record: impact, area and age.
+        page.get_by_role("link", name="Feedback", exact=True).click()
+        impact_filter = page.get_by_label("Impact")
+        assert "Understood — young people see: “Being listened to”" in impact_filter.inner_text()
+        impact_filter.select_option("understood")
+        page.get_by_label("Area").select_option("camden")
+        page.get_by_label("Age", exact=True).select_option("11-15")
+        page.get_by_role("button", name="Filter").click()
+        row = page.get_by_role("row").filter(has_text=marker)
+        row.first.wait_for()
+        assert row.count() == 1  # the 16-18 one is filtered out
+        cells = row.get_by_role("cell")
+        headers = page.get_by_role("columnheader").all_inner_texts()
+        assert cells.nth(headers.index("Age")).inner_text() == "11 to 15"
+        assert row.get_by_role("link").count() == 1  # one real link, in the first cell
+        assert cells.first.get_by_role("link").count() == 1
+        check(page, "feedback-list")
+
+        # Click the row away from the timestamp link: "What they said" opens the record.
+        row.scroll_into_view_if_needed()
+        said = cells.nth(headers.index("What they said")).bounding_box()
+        link = cells.first.get_by_role("link").bounding_box()
+        x, y = said["x"] + said["width"] / 2, said["y"] + said["height"] / 2
+        assert x > link["x"] + link["width"]  # nowhere near the link itself
+        age = page.get_by_role("columnheader", name="Age").last.bounding_box()
+        on = "([x, y]) => document.elementFromPoint(x, y).tagName"
+        assert page.evaluate(on, [age["x"] + 5, age["y"] + 5]) == "TH"  # stays in its own row
+        page.mouse.click(x, y)
+        page.get_by_role("heading", name="What they said").wait_for()
+        assert page.url.endswith(f"/staff/feedback/{record}")
+        check(page, "record")
+
+        # Act on it: mark it reviewed and add a note.
+        page.get_by_role("button", name="Mark as reviewed").click()
+        page.get_by_role("status").get_by_text("Marked as reviewed.").wait_for()
+        page.get_by_label("Add a note").fill(f"Raised with the youth service {marker}")
+        page.get_by_role("button", name="Add note").click()
+        page.get_by_text(f"Raised with the youth service {marker}").wait_for()
+        check(page, "record-after-review")
+
+        # Write "we did", see the young people's words in the preview, then publish.
+        we_did = f"Youth workers now ask you first {marker}"
+        page.get_by_role("link", name="You said, we did").click()
+        page.get_by_role("heading", name="You said, we did").wait_for()
+        check(page, "we-did-form")
+        choice = page.get_by_label("Impact")
+        assert "Understood — young people see: “Being listened to”" in choice.inner_text()
+        choice.select_option("understood")
+        page.get_by_label("Area").select_option("camden")
+        page.get_by_label("You said", exact=True).fill("The youth club doesn't ask us")
+        page.get_by_label("We did", exact=True).fill(we_did)
+        page.get_by_role("button", name="Preview").click()
+        page.get_by_role("heading", name="Check before publishing").wait_for()
+        heard = page.locator("blockquote.assistant-says").all_inner_texts()
+        assert heard[0].startswith(
+            "Here's what staff did after young people told them about Being listened to. "
+            f"You said: The youth club doesn't ask us. We did: {we_did} ("
+        )
+        assert heard[-1].startswith("Being listened to (Camden). You said:")
+        assert not any("Understood" in text for text in heard)  # staff's name is not said
+        assert page.get_by_role("button", name="Edit").is_visible()
+        check(page, "we-did-preview")
+        page.get_by_role("button", name="Publish").click()
+        page.get_by_role("status").get_by_text("Published. Young people will hear it").wait_for()
+        published = page.get_by_role("row").filter(has_text=we_did)
+        assert "young people see: “Being listened to”" in published.inner_text()
+        check(page, "we-did-published")
+
+        # Download the filtered list: the impact's name sits beside its slug.
+        page.get_by_role("link", name="Feedback", exact=True).click()
+        page.get_by_label("Impact").select_option("understood")
+        page.get_by_role("button", name="Filter").click()
+        page.get_by_role("row").filter(has_text=marker).first.wait_for()
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download these as CSV").click()
+        exported = download.value.path().read_bytes().decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(exported)))
+        header = list(rows[0])
+        assert header.index("impact_name") == header.index("impact") + 1
+        mine = [r for r in rows if r["id"] == record]
+        assert len(mine) == 1 and (mine[0]["impact"], mine[0]["impact_name"]) == (
+            "understood", "Understood")  # fmt: skip
+        assert mine[0]["review_status"] == "reviewed"
+    finally:
+        context.close()
+    assert dialogs == [] and context.outside_requests == []
+    assert all(v == [] for v in found.values()), json.dumps(found, indent=2)
 
 
 def test_axe_finds_no_wcag22_aa_violations_on_the_staff_pages(browser, web_app, staff_email):

@@ -233,12 +233,13 @@ def test_the_overview_counts_by_impact_with_a_chart_and_a_trend(staff, site, sto
     page = staff.get(f"{site}/staff")
     assert page.status_code == 200
     assert page.text.count("<svg") == 2 and "Feedback per Flourish impact" in page.text
-    row = re.search(r">Learning</a></th>\s*<td class=\"num\">(\d+)</td>\s*<td[^>]*>([^<]+)<",
+    learning = '>Learning</a><br><span class="meta">young people see: “School and learning”</span>'
+    row = re.search(learning + r"</th>\s*<td class=\"num\">(\d+)</td>\s*<td[^>]*>([^<]+)<",
                     page.text)  # fmt: skip
     assert row and row.groups() == ("2", "3.0")
     assert not re.search(r'(src|href)="(https?:)?//', page.text)  # nothing from elsewhere
     camden = staff.get(f"{site}/staff", params={"area": "camden"}).text
-    assert re.search(r">Learning</a></th>\s*<td class=\"num\">1</td>", camden)
+    assert re.search(learning + r"</th>\s*<td class=\"num\">1</td>", camden)
     odd = staff.get(f"{site}/staff", params={"from": "yesterday", "area": "mars"})
     assert odd.status_code == 200
     assert "is not a date" in odd.text and "is not a known area" in odd.text
@@ -260,6 +261,58 @@ def test_the_list_filters_pages_and_puts_the_safeguarding_queue_first(staff, sit
         assert staff.get(f"{site}/staff/feedback", params=params).status_code == 200
     assert store.count() == 28
     assert "viewed-flagged" in audit_actions(store)
+
+
+def test_each_row_has_one_real_link_to_its_record_in_its_first_cell(staff, site, store):
+    """The link keyboard and screen-reader users need; the stylesheet stretches it over the row."""
+    records = {save(store), save(store, safeguarding_flag=True)}
+    page = staff.get(f"{site}/staff/feedback").text
+    assert '<table class="feedback">' in page
+    bodies = re.findall(r"<tbody>(.*?)</tbody>", page, re.S)
+    rows = [row for body in bodies for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+    assert len(rows) == 3  # the flagged record is in the queue and in the list
+    linked = set()
+    for row in rows:
+        links = re.findall(r'<a href="([^"]+)"', row)
+        first_cell = re.match(r"\s*<td>(.*?)</td>", row, re.S).group(1)
+        assert len(links) == 1 and links[0] in first_cell, row
+        linked.add(links[0].removeprefix("/staff/feedback/"))
+    assert linked == records
+
+
+def test_the_list_has_an_age_column_with_each_bands_label(staff, site, store):
+    """Age can be filtered, so it is shown too: the band's label, not its code."""
+    teen = save(store, age_band="11-15")
+    carer = save(store, age_band="parent-carer")
+    unknown = save(store, age_band=None)
+    page = staff.get(f"{site}/staff/feedback").text
+    header = re.search(r"<thead><tr>(.*?)</tr></thead>", page, re.S).group(1)
+    columns = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', header)
+    assert columns.index("Age") == columns.index("Rating") + 1
+
+    def age_cell(record: str) -> str:
+        row = re.search(rf"<tr>\s*<td><a href=\"/staff/feedback/{record}\">.*?</tr>", page, re.S)
+        return re.findall(r"<td[^>]*>(.*?)</td>", row.group(0), re.S)[columns.index("Age")]
+
+    assert age_cell(teen) == "11 to 15"
+    assert age_cell(carer) == "Parent or carer"
+    assert age_cell(unknown) == ""
+    detail = staff.get(f"{site}/staff/feedback/{carer}").text
+    assert "<dt>Age</dt><dd>Parent or carer</dd>" in detail
+
+
+def test_impacts_are_shown_with_young_peoples_words_where_staff_pick_or_group(staff, site, store):
+    """Staff pick "Understood"; young people tap "Being listened to": both are shown."""
+    record = save(store, impact="understood")
+    both = "Understood — young people see: “Being listened to”"
+    option = f'<option value="understood">{both}</option>'
+    assert option in staff.get(f"{site}/staff/we-did").text
+    assert option in staff.get(f"{site}/staff/feedback").text  # the impact filter
+    assert f'<option value="understood" selected>{both}</option>' in staff.get(
+        f"{site}/staff/feedback/{record}").text  # fmt: skip
+    overview = staff.get(f"{site}/staff").text
+    assert re.search(r">Understood</a><br><span class=\"meta\">young people see: "
+                     r"“Being listened to”</span></th>", overview)  # fmt: skip
 
 
 def test_marking_reviewed_noting_and_correcting_the_impact(staff, site, store):
@@ -314,6 +367,9 @@ def test_the_csv_export_is_the_filtered_list_for_spreadsheets(staff, site, store
     assert answer.content.startswith(b"\xef\xbb\xbf")  # UTF-8, marked for Excel
     rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
     assert len(rows) == 2 and {row["impact"] for row in rows} == {"learning"}
+    assert {row["impact_name"] for row in rows} == {"Learning"}  # the name staff know
+    header = list(rows[0])
+    assert header.index("impact_name") == header.index("impact") + 1
     assert {row["text"] for row in rows} == {"'=cmd|' /C calc'!A0", "café, naïve “quotes”"}
     assert all(datetime.fromisoformat(row["created_at"]).tzinfo for row in rows)
     assert "exported" in audit_actions(store)
@@ -354,24 +410,97 @@ def test_the_date_range_includes_both_ends(staff, site, store):
 # You said, we did -------------------------------------------------------------------------
 
 
+def we_did_updates(store: FeedbackStore) -> list[tuple[str, str]]:
+    from bot.staff.records import WeDidUpdate
+
+    with store.session() as session:
+        rows = session.scalars(select(WeDidUpdate).order_by(WeDidUpdate.id))
+        return [(row.impact, row.we_did) for row in rows]
+
+
 def test_publishing_and_withdrawing_a_we_did_update(staff, site, store):
     page = staff.get(f"{site}/staff/we-did")
     token = csrf_from(page)
     incomplete = {"csrf_token": token, "impact": "learning", "you_said": "Exams", "we_did": ""}
-    missing = staff.post(f"{site}/staff/we-did", data=incomplete)
-    assert missing.status_code == 400 and "Please write what you did" in missing.text
-    assert 'Exams</textarea>' in missing.text  # what they typed is kept
-    done = staff.post(
-        f"{site}/staff/we-did",
-        data={"csrf_token": token, "impact": "learning", "area": "camden",
-              "you_said": "Exams <b>stress</b>", "we_did": "Quiet rooms"},  # fmt: skip
-    )
-    assert "Published" in done.text and "Exams &lt;b&gt;stress&lt;/b&gt;" in done.text
+    for step in ("preview", ""):
+        missing = staff.post(f"{site}/staff/we-did/{step}".rstrip("/"), data=incomplete)
+        assert missing.status_code == 400 and "Please write what you did" in missing.text
+        assert 'Exams</textarea>' in missing.text  # what they typed is kept
+    draft = {"csrf_token": token, "impact": "learning", "area": "camden",
+             "you_said": "Exams <b>stress</b>", "we_did": "Quiet rooms"}  # fmt: skip
+    preview = staff.post(f"{site}/staff/we-did/preview", data=draft)
+    assert "Check before publishing" in preview.text and we_did_updates(store) == []
+    done = staff.post(f"{site}/staff/we-did", data=draft)
+    assert "Published. Young people will hear it" in done.text
+    assert "Exams &lt;b&gt;stress&lt;/b&gt;" in done.text
     update_id = re.search(r"/staff/we-did/(\d+)/withdraw", done.text).group(1)
     gone = staff.post(f"{site}/staff/we-did/{update_id}/withdraw", data={"csrf_token": token})
     assert "Withdrawn" in gone.text
     assert staff.post(f"{site}/staff/we-did/abc/withdraw",
                       data={"csrf_token": token}).status_code == 404  # fmt: skip
+
+
+def test_the_preview_shows_word_for_word_what_young_people_will_hear(staff, site, store):
+    token = csrf_from(staff.get(f"{site}/staff/we-did"))
+    preview = staff.post(
+        f"{site}/staff/we-did/preview",
+        data={"csrf_token": token, "impact": "understood", "area": "camden",
+              "you_said": "Nobody  listens", "we_did": "Youth workers now ask first"},  # fmt: skip
+    )
+    assert preview.status_code == 200
+    said = re.findall(r'<blockquote class="assistant-says">(.*?)</blockquote>', preview.text)
+    assert said[0].startswith("Here&#39;s what staff did after young people told them about "
+                              "Being listened to. You said: Nobody listens. "
+                              "We did: Youth workers now ask first (")  # fmt: skip
+    assert said[1].startswith("Staff read every piece of feedback")
+    assert said[2].startswith("Being listened to (Camden). You said: Nobody listens.")
+    assert "Understood — young people see: “Being listened to”" in preview.text
+    buttons = re.findall(r'<button type="submit"[^>]*>([^<]+)</button>', preview.text)
+    assert buttons[-2:] == ["Publish", "Edit"]
+    assert preview.text.count(f'name="csrf_token" value="{token}"') >= 2  # the form's own too
+    assert we_did_updates(store) == []
+
+
+def test_nothing_is_published_without_its_preview_being_confirmed(staff, site, store):
+    token = csrf_from(staff.get(f"{site}/staff/we-did"))
+    draft = {"csrf_token": token, "impact": "healthy", "area": "",
+             "you_said": "Clinics too far", "we_did": "A bus to the clinic"}  # fmt: skip
+    unseen = staff.post(f"{site}/staff/we-did", data=draft)  # straight to Publish
+    assert "Nothing has been published yet" in unseen.text and we_did_updates(store) == []
+
+    staff.post(f"{site}/staff/we-did/preview", data=draft)
+    changed = staff.post(f"{site}/staff/we-did", data={**draft, "we_did": "Something else"})
+    assert "Nothing has been published yet" in changed.text and we_did_updates(store) == []
+    assert "We did: Something else" in changed.text  # the changed words, previewed now
+
+    staff.post(f"{site}/staff/we-did/preview", data=draft)
+    assert "Published." in staff.post(f"{site}/staff/we-did", data=draft).text
+    again = staff.post(f"{site}/staff/we-did", data=draft)  # Publish pressed twice
+    assert "Nothing has been published yet" in again.text
+    assert we_did_updates(store) == [("healthy", "A bus to the clinic")]
+
+
+def test_edit_goes_back_to_the_form_with_everything_kept(staff, site):
+    token = csrf_from(staff.get(f"{site}/staff/we-did"))
+    edit = staff.post(
+        f"{site}/staff/we-did/edit",
+        data={"csrf_token": token, "impact": "understood", "area": "norfolk",
+              "you_said": "Nobody <listens>", "we_did": "Youth workers ask"},  # fmt: skip
+    )
+    assert edit.status_code == 200 and "There is a problem" not in edit.text
+    assert '<option value="understood" selected>' in edit.text
+    assert '<option value="norfolk" selected>' in edit.text
+    assert "Nobody &lt;listens&gt;</textarea>" in edit.text
+    assert "Youth workers ask</textarea>" in edit.text
+
+
+def test_the_preview_steps_need_the_sessions_csrf_token(staff, site, store):
+    draft = {"impact": "healthy", "you_said": "Clinics too far", "we_did": "A bus"}
+    for step in ("/preview", "/edit", ""):
+        assert staff.post(f"{site}/staff/we-did{step}", data=draft).status_code == 403
+        forged = {**draft, "csrf_token": "guess"}
+        assert staff.post(f"{site}/staff/we-did{step}", data=forged).status_code == 403
+    assert we_did_updates(store) == []
 
 
 def test_the_audit_log_page_lists_what_was_done(staff, site, store):

@@ -84,12 +84,12 @@ def test_from_feedback_through_the_dashboard_to_we_did_in_a_later_conversation(
         token = csrf_from(staff.get(f"{site}/staff/feedback/{record}"))
         staff.post(f"{site}/staff/feedback/{record}/review",
                    data={"csrf_token": token, "reviewed": "yes"})  # fmt: skip
-        published = staff.post(
-            f"{site}/staff/we-did",
-            data={"csrf_token": token, "impact": "understood", "area": "camden",
-                  "you_said": "Nobody at the youth club listens", "we_did": we_did},  # fmt: skip
-        )
-        assert "Published" in published.text
+        update = {"csrf_token": token, "impact": "understood", "area": "camden",
+                  "you_said": "Nobody at the youth club listens", "we_did": we_did}  # fmt: skip
+        preview = staff.post(f"{site}/staff/we-did/preview", data=update)
+        assert f"We did: {we_did}" in preview.text  # checked before it is published
+        published = staff.post(f"{site}/staff/we-did", data=update)
+        assert "Published. Young people will hear it" in published.text
     assert any(row.review_status == "reviewed" and marker in row.text for row in store.find())
     store.dispose()
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.feedback.flow import load_feedback_wording
 from bot.feedback.store import FeedbackStore
 from bot.staff.records import AuditEvent
-from bot.staff.you_said_we_did import UpdateError, WeDidBoard, WeDidTeller
+from bot.staff.you_said_we_did import Draft, UpdateError, WeDidBoard, WeDidTeller
 from tests.processes import free_port
 
 AREAS = {"camden": "Camden", "norfolk": "Norfolk"}
@@ -63,7 +63,38 @@ def test_a_withdrawn_update_is_never_said_again(board):
 def test_incomplete_updates_are_refused(board, impact, area, you_said, we_did, problem):
     with pytest.raises(UpdateError, match=problem):
         board.publish(STAFF, impact, area, you_said, we_did)
+    with pytest.raises(UpdateError, match=problem):
+        board.draft(impact, area, you_said, we_did)  # refused before any preview too
     assert board.all_updates() == []
+
+
+def test_a_draft_is_tidied_like_an_update_and_nothing_is_saved(board):
+    draft = board.draft("understood", "camden", "  Nobody\n listens ", "Youth  workers ask first")
+    assert draft == Draft("understood", "camden", "Nobody listens", "Youth workers ask first")
+    assert board.all_updates() == []
+
+
+def test_a_drafts_fingerprint_changes_with_any_of_its_words():
+    """What is confirmed after the preview is exactly what was previewed."""
+    draft = Draft("understood", "camden", "Nobody listens", "Youth workers ask first")
+    assert draft.fingerprint() == Draft(*vars(draft).values()).fingerprint()
+    changed = [
+        Draft("learning", "camden", "Nobody listens", "Youth workers ask first"),
+        Draft("understood", None, "Nobody listens", "Youth workers ask first"),
+        Draft("understood", "camden", "Nobody listens!", "Youth workers ask first"),
+        Draft("understood", "camden", "Nobody listens", "Youth workers ask"),
+    ]
+    assert draft.fingerprint() not in {other.fingerprint() for other in changed}
+
+
+def test_the_preview_is_word_for_word_what_the_assistant_says_once_published(board, teller):
+    draft = board.draft("understood", "camden", "Nobody listens", "Youth workers now ask first")
+    published = board.publish(STAFF, draft.impact, draft.area, draft.you_said, draft.we_did)
+    preview = teller.preview(draft, on=published.published_at)
+    assert teller.after_saving("understood", "camden") == [preview.after_saving]
+    assert teller.on_request("understood", "camden") == list(preview.on_request)
+    assert "Being listened to" in preview.after_saving  # young people's words, not "Understood"
+    assert "You said: Nobody listens. We did: Youth workers now ask first" in preview.after_saving
 
 
 def test_after_saving_the_young_person_hears_the_latest_update_on_that_impact(board, teller):

@@ -7,14 +7,14 @@ from typing import AsyncIterator, Mapping
 from aiohttp import web
 from aiohttp_session import session_middleware
 
-from bot.core.flourish import IMPACT_SLUGS
+from bot.feedback.flow import load_feedback_wording
 from bot.feedback.store import FeedbackStore
 from bot.plan.content import load_library
 from bot.safety.crisis import load_rules
 from bot.safety.signposting_counts import UNSURE, SignpostingLog
 from bot.staff.accounts import LockOut, StaffAccounts
 from bot.staff.review import FeedbackReview
-from bot.staff.you_said_we_did import WeDidBoard
+from bot.staff.you_said_we_did import WeDidBoard, WeDidTeller
 from bot.web.staff.routes import setup_routes
 from bot.web.staff.sessions import staff_guard, storage_from_settings
 from bot.web.staff.views import SITE, StaffSite, staff_errors
@@ -24,13 +24,17 @@ def make_site(env: Mapping[str, str] | None = None) -> StaffSite:
     library = load_library()
     areas = library.area_names()
     store = FeedbackStore.from_settings(env)
+    board = WeDidBoard(store.sessions, areas)
+    wording = load_feedback_wording()  # the assistant's own words, as the action server has them
     return StaffSite(
         store=store,
         review=FeedbackReview(store),
         accounts=StaffAccounts(store.sessions, LockOut.from_settings(env)),
-        board=WeDidBoard(store.sessions, areas),
+        board=board,
+        teller=WeDidTeller(board, wording.we_did, wording.impacts),
         areas=areas,
-        impact_names={slug: library.impact_name(slug) for slug in IMPACT_SLUGS},
+        impact_names=library.impact_names(),
+        young_people_names=dict(wording.impacts),
         signposting=SignpostingLog(store.sessions),
         risk_labels={
             **{category.id: category.label for category in load_rules().categories},

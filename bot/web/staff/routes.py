@@ -21,6 +21,8 @@ def setup_routes(app: web.Application) -> None:
     add.add_get("/staff/export.csv", views.export_csv)
     add.add_get("/staff/api/feedback", views.api_feedback)
     add.add_get("/staff/we-did", views.we_did_page)
+    add.add_post("/staff/we-did/preview", views.preview_we_did)
+    add.add_post("/staff/we-did/edit", views.edit_we_did)
     add.add_post("/staff/we-did", views.publish_we_did)
     add.add_post("/staff/we-did/{update_id}/withdraw", views.withdraw_we_did)
     add.add_get("/staff/audit", views.audit_log)

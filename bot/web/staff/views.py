@@ -9,6 +9,7 @@ was changed.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -29,7 +30,7 @@ from bot.feedback.store import FeedbackStore
 from bot.safety.signposting_counts import SignpostingLog
 from bot.staff.accounts import SignIn, StaffAccounts
 from bot.staff.review import FeedbackReview, NotFound, ReviewError
-from bot.staff.you_said_we_did import UpdateError, WeDidBoard
+from bot.staff.you_said_we_did import Draft, UpdateError, WeDidBoard, WeDidTeller
 from bot.web.staff import charts
 from bot.web.staff.filters import parse_filters
 from bot.web.staff.sessions import (
@@ -69,8 +70,11 @@ class StaffSite:
     review: FeedbackReview
     accounts: StaffAccounts
     board: WeDidBoard
+    teller: WeDidTeller  # what the assistant would say: for the preview before publishing
     areas: Mapping[str, str]  # area id -> name
     impact_names: Mapping[str, str]  # slug -> Flourish name
+    # slug -> what young people see in the chat instead (data/feedback/wording.yml)
+    young_people_names: Mapping[str, str]
     signposting: SignpostingLog
     risk_labels: Mapping[str, str]  # risk category id -> label
 
@@ -113,6 +117,7 @@ async def render(
         path=request.path,
         areas=site.areas,
         impact_names=site.impact_names,
+        young_people_names=site.young_people_names,
         impacts=IMPACT_SLUGS,
         **context,
     )
@@ -334,7 +339,8 @@ async def export_csv(request: web.Request) -> web.Response:
 
     def build() -> str:
         # A byte-order mark, so Excel opens the UTF-8 file with the right characters.
-        return "\ufeff" + to_csv(site.review.export_rows(filters.wanted, staff, "csv"))
+        rows = site.review.export_rows(filters.wanted, staff, "csv")
+        return "\ufeff" + to_csv(rows, site.impact_names)
 
     # A big export takes a second: in a worker thread, so the chat page never waits.
     body = await asyncio.get_running_loop().run_in_executor(None, build)
@@ -393,21 +399,69 @@ async def we_did_page(request: web.Request, error: str | None = None, **kept: st
     )
 
 
+WE_DID_FIELDS = ("impact", "area", "you_said", "we_did")
+PREVIEWED = "we_did_previewed"  # session key: the fingerprint of the draft last previewed
+
+
+def _kept(form: Mapping[str, Any]) -> dict[str, str]:
+    return {name: _field(form, name) for name in WE_DID_FIELDS}
+
+
+def _draft(site: StaffSite, kept: Mapping[str, str]) -> Draft:
+    return site.board.draft(kept["impact"], kept["area"] or None, kept["you_said"], kept["we_did"])
+
+
+async def _show_preview(request: web.Request, draft: Draft, unconfirmed: bool) -> web.Response:
+    """The preview page; confirming it is what allows this exact draft to be published."""
+    session = await get_session(request)
+    session[PREVIEWED] = draft.fingerprint()
+    return await render(
+        request,
+        "staff/we_did_preview.html",
+        draft=draft,
+        preview=request.app[SITE].teller.preview(draft),
+        unconfirmed=unconfirmed,
+        area_name=request.app[SITE].area_name,
+    )
+
+
+async def preview_we_did(request: web.Request) -> web.Response:
+    kept = _kept(await request.post())
+    try:
+        draft = _draft(request.app[SITE], kept)
+    except UpdateError as error:
+        return await we_did_page(request, str(error), **kept)
+    return await _show_preview(request, draft, unconfirmed=False)
+
+
+async def edit_we_did(request: web.Request) -> web.Response:
+    """Back from the preview to the form, with everything typed still there."""
+    return await we_did_page(request, **_kept(await request.post()))
+
+
 async def publish_we_did(request: web.Request) -> web.StreamResponse:
-    form = await request.post()
+    """Publish only the draft whose preview this session was shown; otherwise show it."""
     site = request.app[SITE]
-    kept = {name: _field(form, name) for name in ("impact", "area", "you_said", "we_did")}
+    kept = _kept(await request.post())
+    try:
+        draft = _draft(site, kept)
+    except UpdateError as error:
+        return await we_did_page(request, str(error), **kept)
+    session = await get_session(request)
+    if not hmac.compare_digest(session.get(PREVIEWED, ""), draft.fingerprint()):
+        return await _show_preview(request, draft, unconfirmed=True)
     try:
         await asyncio.to_thread(
             site.board.publish,
             signed_in_email(request),
-            kept["impact"],
-            kept["area"] or None,
-            kept["you_said"],
-            kept["we_did"],
+            draft.impact,
+            draft.area,
+            draft.you_said,
+            draft.we_did,
         )
     except UpdateError as error:
         return await we_did_page(request, str(error), **kept)
+    del session[PREVIEWED]  # used up: pressing Publish again (or going back) does not repeat it
     await flash(request, "Published. Young people will hear it from now on.")
     raise web.HTTPSeeOther(f"{PREFIX}/we-did")
 
