@@ -240,3 +240,30 @@ def test_quick_exit_stays_on_screen_with_the_keyboard_open(browser, web_app):
         page.wait_for_url(f"{web_app}/health")
     finally:
         context.close()
+
+
+# A phone: 375x740, as a 13-year-old found it ------------------------------------------
+
+PHONE = {"width": 375, "height": 740}
+
+
+@pytest.fixture
+def phone(browser):
+    context = local_only(browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True))
+    yield context
+    context.close()
+
+
+def test_on_a_phone_nothing_appears_that_the_person_did_not_send(phone, web_app):
+    page = open_chat(phone, web_app)
+    page.get_by_role("button", name="Find support").wait_for(timeout=30_000)
+    # The widget asks for the greeting itself: no "Hi" bubble, nothing kept as theirs.
+    assert page.locator(".fc-user").count() == 0
+    kept = json.loads(page.evaluate("sessionStorage.getItem('flourish-chat-history')"))
+    assert kept and {entry["from"] for entry in kept} == {"bot"}
+    page.reload()
+    page.get_by_role("button", name="Find support").wait_for()
+    page.wait_for_timeout(1000)  # time for a second greeting, if one were (wrongly) asked for
+    assert page.locator(".fc-user").count() == 0
+    assert page.get_by_role("log").get_by_text(GREETING).count() == 1
+    assert page.locator(".fc-msg").count() == len(kept)

@@ -230,6 +230,7 @@
     if (on) { typingTimer = setTimeout(function () { typing.hidden = true; }, 15000); }
   }
 
+  // What the person sent, shown as their message ("shownAs" for a quick reply's title).
   function sendMessage(message, shownAs) {
     var text = String(message || "").trim();
     if (!text) {
@@ -242,6 +243,15 @@
     var entry = { from: "user", text: shownAs || text };
     remember(entry);
     show(entry);
+    post(text);
+    if (!ready) {
+      status.textContent = "Connecting… your message will be sent when the chat is ready.";
+    }
+  }
+
+  // Sends to Rasa without showing anything as the person's message: the greeting
+  // that opens the chat is the widget's doing, not something they said.
+  function post(text) {
     setTyping(true);
     var packet = {
       message: text,
@@ -252,7 +262,6 @@
       socket.emit("user_uttered", packet);
     } else {
       waiting.push(packet);
-      status.textContent = "Connecting… your message will be sent when the chat is ready.";
     }
   }
 
@@ -340,7 +349,7 @@
   loader.src = new URL("static/vendor/socket.io.min.js", base).href;
   loader.onload = function () {
     connect();
-    if (!past.length) { sendMessage("/greet", "Hi"); }
+    if (!past.length) { post("/greet"); }
   };
   loader.onerror = function () {
     status.textContent = "Sorry, the chat could not load. If you need help now, call Childline free on 0800 1111.";
