@@ -267,3 +267,15 @@ def test_on_a_phone_nothing_appears_that_the_person_did_not_send(phone, web_app)
     assert page.locator(".fc-user").count() == 0
     assert page.get_by_role("log").get_by_text(GREETING).count() == 1
     assert page.locator(".fc-msg").count() == len(kept)
+
+
+def test_on_a_phone_the_chat_has_one_heading(phone, web_app):
+    page = open_chat(phone, web_app)
+    title = page.locator("h1").inner_text()
+    headings = page.get_by_role("heading").filter(visible=True)
+    assert headings.all_inner_texts() == [title]
+    assert page.locator("h1").count() == 1
+    # The widget's region is still named, by that one heading.
+    region = page.get_by_role("region", name=title)
+    assert region.count() == 1
+    assert region.get_by_role("log").count() == 1

@@ -5,6 +5,10 @@
  *           data-title="Chat" data-area="camden" data-exit-url="https://www.bbc.co.uk/weather"
  *           data-target="element-id (optional)" defer></script>
  *
+ * Optional: data-title-id="id of a heading already on the page that names the chat"
+ * (the widget is then labelled by it and shows no title of its own, so the page has
+ * one heading, not two).
+ *
  * It loads socket.io-client from the same place as this file, talks to Rasa's
  * socketio channel, and keeps the conversation in sessionStorage so a reload
  * keeps it and closing the tab forgets it. Messages are added as text nodes,
@@ -21,7 +25,8 @@
     title: script.getAttribute("data-title") || "Chat",
     area: script.getAttribute("data-area") || "",
     exitUrl: script.getAttribute("data-exit-url") || "https://www.bbc.co.uk/weather",
-    target: script.getAttribute("data-target")
+    target: script.getAttribute("data-target"),
+    titleId: script.getAttribute("data-title-id")
   };
   var KEYS = { session: "flourish-chat-session", history: "flourish-chat-history" };
   var store = window.sessionStorage;
@@ -61,15 +66,22 @@
   document.head.appendChild(stylesheet);
 
   var root = el("section", "fc");
-  root.setAttribute("aria-labelledby", "fc-title");
-  var header = el("div", "fc-header");
-  var title = el("h2", "fc-title", config.title);
-  title.id = "fc-title";
   var exit = el("button", "fc-exit", "Quick exit");
   exit.type = "button";
   exit.setAttribute("aria-describedby", "fc-exit-hint");
-  header.appendChild(title);
-  header.appendChild(exit);
+  // The page's own heading names the chat when it says so; otherwise the widget's.
+  if (config.titleId && document.getElementById(config.titleId)) {
+    root.setAttribute("aria-labelledby", config.titleId);
+    root.appendChild(exit);  // no title bar: Quick exit is fixed to the window anyway
+  } else {
+    var header = el("div", "fc-header");
+    var title = el("h2", "fc-title", config.title);
+    title.id = "fc-title";
+    root.setAttribute("aria-labelledby", "fc-title");
+    header.appendChild(title);
+    header.appendChild(exit);
+    root.appendChild(header);
+  }
 
   var log = el("div", "fc-log");
   log.setAttribute("role", "log");
@@ -101,7 +113,6 @@
   var status = el("p", "fc-status");
   status.setAttribute("role", "status");
 
-  root.appendChild(header);
   root.appendChild(log);
   root.appendChild(typing);
   root.appendChild(form);
