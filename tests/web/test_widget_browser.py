@@ -279,3 +279,37 @@ def test_on_a_phone_the_chat_has_one_heading(phone, web_app):
     region = page.get_by_role("region", name=title)
     assert region.count() == 1
     assert region.get_by_role("log").count() == 1
+
+
+def in_the_log_view(message) -> dict:
+    """Where a message's top is, against the log's visible area and the window."""
+    return message.evaluate(
+        """node => {
+            const log = node.closest('.fc-log').getBoundingClientRect();
+            const top = node.getBoundingClientRect().top;
+            return {top, logTop: log.top, logBottom: log.bottom, viewport: window.innerHeight};
+        }"""
+    )
+
+
+def starts_in_view(where: dict) -> bool:
+    """The message's first line is inside the log's visible area, and on screen."""
+    return (
+        where["logTop"] - 1 <= where["top"] < where["logBottom"] - 20
+        and 0 <= where["top"] < where["viewport"] - 20
+    )
+
+
+def test_on_a_phone_the_message_box_and_the_greeting_are_on_screen_when_it_opens(phone, web_app):
+    page = open_chat(phone, web_app)
+    page.get_by_role("button", name="Find support").wait_for(timeout=30_000)
+    page.wait_for_timeout(300)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "widget-phone-open-375x740.png"))
+    assert page.evaluate("window.scrollY") == 0
+    for control in (page.get_by_label("Your message"), page.get_by_role("button", name="Send")):
+        box = control.bounding_box()
+        assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
+    # The chat fills the window and the conversation scrolls inside it, not the page.
+    assert page.evaluate("document.documentElement.scrollHeight") <= PHONE["height"]
+    assert starts_in_view(in_the_log_view(page.locator(".fc-bot").first))

@@ -7,7 +7,8 @@
  *
  * Optional: data-title-id="id of a heading already on the page that names the chat"
  * (the widget is then labelled by it and shows no title of its own, so the page has
- * one heading, not two).
+ * one heading, not two), and data-layout="fill" (the widget fills the height of its
+ * target, which the page sizes, and the conversation scrolls inside it).
  *
  * It loads socket.io-client from the same place as this file, talks to Rasa's
  * socketio channel, and keeps the conversation in sessionStorage so a reload
@@ -26,7 +27,8 @@
     area: script.getAttribute("data-area") || "",
     exitUrl: script.getAttribute("data-exit-url") || "https://www.bbc.co.uk/weather",
     target: script.getAttribute("data-target"),
-    titleId: script.getAttribute("data-title-id")
+    titleId: script.getAttribute("data-title-id"),
+    layout: script.getAttribute("data-layout")
   };
   var KEYS = { session: "flourish-chat-session", history: "flourish-chat-history" };
   var store = window.sessionStorage;
@@ -65,7 +67,7 @@
   stylesheet.href = new URL("static/widget.css", base).href;
   document.head.appendChild(stylesheet);
 
-  var root = el("section", "fc");
+  var root = el("section", config.layout === "fill" ? "fc fc-fill" : "fc");
   var exit = el("button", "fc-exit", "Quick exit");
   exit.type = "button";
   exit.setAttribute("aria-describedby", "fc-exit-hint");
