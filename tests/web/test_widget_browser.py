@@ -313,3 +313,22 @@ def test_on_a_phone_the_message_box_and_the_greeting_are_on_screen_when_it_opens
     # The chat fills the window and the conversation scrolls inside it, not the page.
     assert page.evaluate("document.documentElement.scrollHeight") <= PHONE["height"]
     assert starts_in_view(in_the_log_view(page.locator(".fc-bot").first))
+
+
+def test_on_a_phone_a_quick_reply_gives_the_focus_back_to_the_message_box(phone, web_app):
+    page = open_chat(phone, web_app)
+    page.get_by_role("button", name="Find support").tap()
+    assert page.evaluate("document.activeElement.id") == "fc-input"
+    # That turn's buttons are gone, so they cannot be tapped twice.
+    assert page.get_by_role("button", name="The plan for young people").count() == 0
+    page.get_by_text("What would you like help with?").wait_for(timeout=30_000)
+    bullying = page.get_by_role("button", name="Bullying")
+    assert bullying.is_enabled()
+    bullying.tap()
+    page.get_by_text("Who is the help for?").wait_for(timeout=30_000)
+    assert page.evaluate("document.activeElement.id") == "fc-input"
+    assert page.get_by_role("button", name="Bullying").count() == 0
+    assert page.locator(".fc-user").all_text_contents() == [
+        "You said: Find support",
+        "You said: Bullying",
+    ]

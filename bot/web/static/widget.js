@@ -221,7 +221,12 @@
       entry.buttons.forEach(function (button) {
         var b = el("button", "fc-reply", button.title);
         b.type = "button";
-        b.addEventListener("click", function () { sendMessage(button.payload, button.title); });
+        b.addEventListener("click", function () {
+          // The turn's buttons go (no second tap), taking the focus with them: give it
+          // to the message box, not back to the top of the page.
+          sendMessage(button.payload, button.title);
+          input.focus();
+        });
         group.appendChild(b);
       });
       log.appendChild(group);
