@@ -332,3 +332,32 @@ def test_on_a_phone_a_quick_reply_gives_the_focus_back_to_the_message_box(phone,
         "You said: Find support",
         "You said: Bullying",
     ]
+
+
+def find_support_services(page):
+    """Tap through "Find support" to the services for bullying: a long, multi-message reply."""
+    for name in ("Find support", "Bullying", "Me, I'm 11 to 15", "Camden"):
+        page.get_by_role("button", name=name).tap()
+    page.get_by_role("button", name="Talk to a person").wait_for(timeout=60_000)
+    page.wait_for_timeout(500)
+    return page.locator(".fc-bot").filter(has_text="Here are services that help with bullying")
+
+
+def test_on_a_phone_a_long_reply_is_shown_from_its_first_message(phone, web_app):
+    page = open_chat(phone, web_app)
+    first = find_support_services(page)
+    log = page.get_by_role("log")
+    replies = log.locator(".fc-bot").count() - first.evaluate(
+        "node => [...node.parentNode.querySelectorAll('.fc-bot')].indexOf(node)"
+    )
+    assert replies >= 3
+    # Longer than the log: shown from the start of its first message, not the bottom.
+    assert log.evaluate("log => log.scrollHeight - log.scrollTop > log.clientHeight + 20")
+    assert starts_in_view(in_the_log_view(first)), in_the_log_view(first)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "widget-phone-services-375x740.png"))
+    # A reload shows the same place, not the start of the conversation.
+    page.reload()
+    page.get_by_role("button", name="Talk to a person").wait_for()
+    page.wait_for_timeout(500)
+    assert starts_in_view(in_the_log_view(first)), in_the_log_view(first)

@@ -65,6 +65,9 @@
   var stylesheet = el("link");
   stylesheet.rel = "stylesheet";
   stylesheet.href = new URL("static/widget.css", base).href;
+  // Until the styles arrive the log does not scroll: a conversation shown from the
+  // history before then is scrolled into place again once they have.
+  stylesheet.onload = function () { scrollToTurn(); };
   document.head.appendChild(stylesheet);
 
   var root = el("section", config.layout === "fill" ? "fc fc-fill" : "fc");
@@ -183,18 +186,27 @@
   }
 
   // The first reply of the current turn: when a turn's replies are longer than
-  // the log can show, its start stays in view (a crisis message is read from its
-  // first line, not scrolled past to the bottom).
+  // the log can show, its start stays in view (a crisis message or a list of
+  // services is read from its first line, not scrolled past to the bottom).
   var turnStart = null;
 
   function keepInView(bubble, from) {
     if (from === "user") {
       turnStart = null;
+    } else if (!turnStart) {
+      turnStart = bubble;
+    }
+    scrollToTurn();
+  }
+
+  function scrollToTurn() {
+    if (!turnStart) {
       log.scrollTop = log.scrollHeight;
       return;
     }
-    if (!turnStart) { turnStart = bubble; }
-    var top = turnStart.offsetTop - log.offsetTop;
+    // Where the turn starts inside the log's content, whatever the page's layout.
+    var top = turnStart.getBoundingClientRect().top - log.getBoundingClientRect().top -
+      log.clientTop + log.scrollTop;
     if (log.scrollHeight - top > log.clientHeight) {
       log.scrollTop = Math.max(0, top - 8);
       var box = log.getBoundingClientRect();
