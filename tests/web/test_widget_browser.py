@@ -354,6 +354,11 @@ def test_on_a_phone_a_long_reply_is_shown_from_its_first_message(phone, web_app)
     # Longer than the log: shown from the start of its first message, not the bottom.
     assert log.evaluate("log => log.scrollHeight - log.scrollTop > log.clientHeight + 20")
     assert starts_in_view(in_the_log_view(first)), in_the_log_view(first)
+    # Each service is one message of short lines, its number and website tappable.
+    childline = log.locator(".fc-bot").filter(has_text="Childline (NSPCC)")
+    assert childline.locator("br").count() >= 2
+    hrefs = childline.locator("a").evaluate_all("links => links.map(a => a.href)")
+    assert "tel:08001111" in hrefs and "https://www.childline.org.uk/" in hrefs
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "widget-phone-services-375x740.png"))
     # A reload shows the same place, not the start of the conversation.
@@ -361,3 +366,45 @@ def test_on_a_phone_a_long_reply_is_shown_from_its_first_message(phone, web_app)
     page.get_by_role("button", name="Talk to a person").wait_for()
     page.wait_for_timeout(500)
     assert starts_in_view(in_the_log_view(first)), in_the_log_view(first)
+
+
+SERVICE_CARD = (
+    "Childline: free, private help with anything that worries you\n"
+    "Call 0800 1111 (free, any time)\n"
+    "Text SHOUT to 85258\n"
+    "Website: https://www.childline.org.uk.\n"
+    "Contact: text 85258 (text SHOUT); help@nspcc.org.uk; www.nspcc.org.uk\n"
+    "Open now <b>24 hours</b>"
+)
+
+
+def test_a_service_card_shows_its_lines_with_tappable_numbers_and_addresses(phone, web_app):
+    # The card as a kept message: the widget shows it from the history, no model needed.
+    kept = [{"from": "bot", "text": SERVICE_CARD}]
+    phone.add_init_script(
+        "if (!sessionStorage.getItem('flourish-chat-history')) {"
+        f"sessionStorage.setItem('flourish-chat-history', {json.dumps(json.dumps(kept))});}}"
+    )
+    page = phone.new_page()
+    page.goto(web_app)
+    card = page.locator(".fc-bot").filter(has_text="Childline: free, private help")
+    card.wait_for()
+    assert card.locator("br").count() == 5
+    lines = card.inner_text().split("\n")
+    assert lines[-6:] == SERVICE_CARD.split("\n")
+    links = card.locator("a").evaluate_all(
+        "links => links.map(a => [a.textContent, a.getAttribute('href')])"
+    )
+    assert links == [
+        ["0800 1111", "tel:08001111"],
+        ["Text SHOUT to 85258", "sms:85258?&body=SHOUT"],
+        ["https://www.childline.org.uk", "https://www.childline.org.uk"],
+        ["text 85258", "sms:85258"],
+        ["help@nspcc.org.uk", "mailto:help@nspcc.org.uk"],
+        ["www.nspcc.org.uk", "https://www.nspcc.org.uk"],
+    ]
+    # Text nodes only: markup in a message stays text.
+    assert card.locator("b").count() == 0
+    # Only the kept message: opening the chat with a history sends no greeting.
+    page.wait_for_timeout(1000)
+    assert page.locator(".fc-msg").count() == 1

@@ -128,13 +128,16 @@
 
   // --- Showing messages ------------------------------------------------------
   // Help must be one tap away: phone numbers become tel: links, "text SHOUT to
-  // 85258" an sms: link, and web addresses links. All are built as DOM nodes.
+  // 85258" and "text 85258" sms: links, web addresses links and email addresses
+  // mailto: links. All are built as DOM nodes.
   var TAPPABLE = new RegExp(
     "(https?:\\/\\/[^\\s<>\"]+[^\\s<>\".,;:!?)])" +                       // 1 full URL
     "|\\btext (\\w+) to (\\d{5})\\b" +                                   // 2, 3 text X to N
     "|\\b((?:www\\.)?[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.(?:org\\.uk|co\\.uk|gov\\.uk|nhs\\.uk|" +
     "police\\.uk|ac\\.uk|org|com|net|uk)(?:\\/[^\\s<>\"]*[^\\s<>\".,;:!?)])?)\\b" + // 4 bare address
-    "|(?<![\\d:\\-])\\b(0\\d{2,4} ?\\d{3,4}(?: ?\\d{3,4})?|116 ?\\d{3}|999|111)\\b(?![\\d\\-])", // 5 phone
+    "|(?<![\\d:\\-])\\b(0\\d{2,4} ?\\d{3,4}(?: ?\\d{3,4})?|116 ?\\d{3}|999|111)\\b(?![\\d\\-])" + // 5 phone
+    "|\\btext (\\d{5})\\b" +                                                // 6 text N
+    "|\\b([\\w.+-]+@[a-z0-9-]+(?:\\.[a-z0-9-]+)+)\\b",                     // 7 email
     "gi"
   );
 
@@ -161,8 +164,12 @@
           link(match[0], "sms:" + match[3] + "?&body=" + encodeURIComponent(match[2]), "sms"));
       } else if (match[4]) {
         container.appendChild(link(match[4], "https://" + match[4], "web"));
-      } else {
+      } else if (match[5]) {
         container.appendChild(link(match[5], "tel:" + match[5].replace(/\s/g, ""), "tel"));
+      } else if (match[6]) {
+        container.appendChild(link(match[0], "sms:" + match[6], "sms"));
+      } else {
+        container.appendChild(link(match[7], "mailto:" + match[7], "email"));
       }
       last = match.index + match[0].length;
     }
