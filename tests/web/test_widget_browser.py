@@ -16,6 +16,7 @@ from tests.plugins.browser import ARTIFACTS, local_only, run_axe
 pytestmark = [pytest.mark.model, pytest.mark.browser]
 
 GREETING = "I'm a chatbot for young people and families"
+PHONE = {"width": 375, "height": 740}  # the phone of the "Phone layout" issue
 
 
 def open_chat(context, web_app):
@@ -106,10 +107,13 @@ def test_keyboard_reaches_every_control(context, web_app):
     assert {"fc-exit", "fc-input", "fc-send", "fc-reply"} <= seen
 
 
-def test_axe_finds_no_wcag22_aa_violations(browser, web_app):
-    context = browser.new_context(bypass_csp=True)  # so axe can be injected
+@pytest.mark.parametrize("screen", [None, PHONE], ids=["desktop", "phone"])
+def test_axe_finds_no_wcag22_aa_violations(browser, web_app, screen):
+    size = {"viewport": screen, "is_mobile": True} if screen else {}
+    context = browser.new_context(bypass_csp=True, **size)  # bypass_csp so axe can be injected
     try:
         page = open_chat(context, web_app)
+        page.get_by_role("button", name="Find support").wait_for(timeout=30_000)
         result = run_axe(page)
         violations = [
             {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]}
@@ -243,8 +247,6 @@ def test_quick_exit_stays_on_screen_with_the_keyboard_open(browser, web_app):
 
 
 # A phone: 375x740, as a 13-year-old found it ------------------------------------------
-
-PHONE = {"width": 375, "height": 740}
 
 
 @pytest.fixture
