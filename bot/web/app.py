@@ -51,6 +51,10 @@ def chat_page(config: Mapping[str, str]) -> str:
         "data-area": config["DEFAULT_AREA"],
         "data-exit-url": config["QUICK_EXIT_URL"],
         "data-target": "chat",
+        # The page's heading names the chat (one heading, not two), and the chat fills
+        # the window below it (page.css) with the conversation scrolling inside.
+        "data-title-id": "chat-title",
+        "data-layout": "fill",
     }
     data = " ".join(f'{key}="{html.escape(value, quote=True)}"' for key, value in attrs.items())
     title = html.escape(config["WEB_TITLE"])
@@ -65,10 +69,10 @@ def chat_page(config: Mapping[str, str]) -> str:
 </head>
 <body>
 <main class="page">
-<h1>{title}</h1>
+<h1 id="chat-title">{title}</h1>
 <p class="page-intro">Ask about your council's plan for young people, find support, or tell us
 how understood you feel. You don't need to give your name.</p>
-<div id="chat"></div>
+<div id="chat" class="page-chat"></div>
 </main>
 <script src="/widget.js" {data} defer></script>
 </body>

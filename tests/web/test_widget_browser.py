@@ -16,6 +16,7 @@ from tests.plugins.browser import ARTIFACTS, local_only, run_axe
 pytestmark = [pytest.mark.model, pytest.mark.browser]
 
 GREETING = "I'm a chatbot for young people and families"
+PHONE = {"width": 375, "height": 740}  # the phone of the "Phone layout" issue
 
 
 def open_chat(context, web_app):
@@ -106,10 +107,13 @@ def test_keyboard_reaches_every_control(context, web_app):
     assert {"fc-exit", "fc-input", "fc-send", "fc-reply"} <= seen
 
 
-def test_axe_finds_no_wcag22_aa_violations(browser, web_app):
-    context = browser.new_context(bypass_csp=True)  # so axe can be injected
+@pytest.mark.parametrize("screen", [None, PHONE], ids=["desktop", "phone"])
+def test_axe_finds_no_wcag22_aa_violations(browser, web_app, screen):
+    size = {"viewport": screen, "is_mobile": True} if screen else {}
+    context = browser.new_context(bypass_csp=True, **size)  # bypass_csp so axe can be injected
     try:
         page = open_chat(context, web_app)
+        page.get_by_role("button", name="Find support").wait_for(timeout=30_000)
         result = run_axe(page)
         violations = [
             {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]}
@@ -240,3 +244,169 @@ def test_quick_exit_stays_on_screen_with_the_keyboard_open(browser, web_app):
         page.wait_for_url(f"{web_app}/health")
     finally:
         context.close()
+
+
+# A phone: 375x740, as a 13-year-old found it ------------------------------------------
+
+
+@pytest.fixture
+def phone(browser):
+    context = local_only(browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True))
+    yield context
+    context.close()
+
+
+def test_on_a_phone_nothing_appears_that_the_person_did_not_send(phone, web_app):
+    page = open_chat(phone, web_app)
+    page.get_by_role("button", name="Find support").wait_for(timeout=30_000)
+    # The widget asks for the greeting itself: no "Hi" bubble, nothing kept as theirs.
+    assert page.locator(".fc-user").count() == 0
+    kept = json.loads(page.evaluate("sessionStorage.getItem('flourish-chat-history')"))
+    assert kept and {entry["from"] for entry in kept} == {"bot"}
+    page.reload()
+    page.get_by_role("button", name="Find support").wait_for()
+    page.wait_for_timeout(1000)  # time for a second greeting, if one were (wrongly) asked for
+    assert page.locator(".fc-user").count() == 0
+    assert page.get_by_role("log").get_by_text(GREETING).count() == 1
+    assert page.locator(".fc-msg").count() == len(kept)
+
+
+def test_on_a_phone_the_chat_has_one_heading(phone, web_app):
+    page = open_chat(phone, web_app)
+    title = page.locator("h1").inner_text()
+    headings = page.get_by_role("heading").filter(visible=True)
+    assert headings.all_inner_texts() == [title]
+    assert page.locator("h1").count() == 1
+    # The widget's region is still named, by that one heading.
+    region = page.get_by_role("region", name=title)
+    assert region.count() == 1
+    assert region.get_by_role("log").count() == 1
+
+
+def in_the_log_view(message) -> dict:
+    """Where a message's top is, against the log's visible area and the window."""
+    return message.evaluate(
+        """node => {
+            const log = node.closest('.fc-log').getBoundingClientRect();
+            const top = node.getBoundingClientRect().top;
+            return {top, logTop: log.top, logBottom: log.bottom, viewport: window.innerHeight};
+        }"""
+    )
+
+
+def starts_in_view(where: dict) -> bool:
+    """The message's first line is inside the log's visible area, and on screen."""
+    return (
+        where["logTop"] - 1 <= where["top"] < where["logBottom"] - 20
+        and 0 <= where["top"] < where["viewport"] - 20
+    )
+
+
+def test_on_a_phone_the_message_box_and_the_greeting_are_on_screen_when_it_opens(phone, web_app):
+    page = open_chat(phone, web_app)
+    page.get_by_role("button", name="Find support").wait_for(timeout=30_000)
+    page.wait_for_timeout(300)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "widget-phone-open-375x740.png"))
+    assert page.evaluate("window.scrollY") == 0
+    for control in (page.get_by_label("Your message"), page.get_by_role("button", name="Send")):
+        box = control.bounding_box()
+        assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
+    # The chat fills the window and the conversation scrolls inside it, not the page.
+    assert page.evaluate("document.documentElement.scrollHeight") <= PHONE["height"]
+    assert starts_in_view(in_the_log_view(page.locator(".fc-bot").first))
+
+
+def test_on_a_phone_a_quick_reply_gives_the_focus_back_to_the_message_box(phone, web_app):
+    page = open_chat(phone, web_app)
+    page.get_by_role("button", name="Find support").tap()
+    assert page.evaluate("document.activeElement.id") == "fc-input"
+    # That turn's buttons are gone, so they cannot be tapped twice.
+    assert page.get_by_role("button", name="The plan for young people").count() == 0
+    page.get_by_text("What would you like help with?").wait_for(timeout=30_000)
+    bullying = page.get_by_role("button", name="Bullying")
+    assert bullying.is_enabled()
+    bullying.tap()
+    page.get_by_text("Who is the help for?").wait_for(timeout=30_000)
+    assert page.evaluate("document.activeElement.id") == "fc-input"
+    assert page.get_by_role("button", name="Bullying").count() == 0
+    assert page.locator(".fc-user").all_text_contents() == [
+        "You said: Find support",
+        "You said: Bullying",
+    ]
+
+
+def find_support_services(page):
+    """Tap through "Find support" to the services for bullying: a long, multi-message reply."""
+    for name in ("Find support", "Bullying", "Me, I'm 11 to 15", "Camden"):
+        page.get_by_role("button", name=name).tap()
+    page.get_by_role("button", name="Talk to a person").wait_for(timeout=60_000)
+    page.wait_for_timeout(500)
+    return page.locator(".fc-bot").filter(has_text="Here are services that help with bullying")
+
+
+def test_on_a_phone_a_long_reply_is_shown_from_its_first_message(phone, web_app):
+    page = open_chat(phone, web_app)
+    first = find_support_services(page)
+    log = page.get_by_role("log")
+    replies = log.locator(".fc-bot").count() - first.evaluate(
+        "node => [...node.parentNode.querySelectorAll('.fc-bot')].indexOf(node)"
+    )
+    assert replies >= 3
+    # Longer than the log: shown from the start of its first message, not the bottom.
+    assert log.evaluate("log => log.scrollHeight - log.scrollTop > log.clientHeight + 20")
+    assert starts_in_view(in_the_log_view(first)), in_the_log_view(first)
+    # Each service is one message of short lines, its number and website tappable.
+    childline = log.locator(".fc-bot").filter(has_text="Childline (NSPCC)")
+    assert childline.locator("br").count() >= 2
+    hrefs = childline.locator("a").evaluate_all("links => links.map(a => a.href)")
+    assert "tel:08001111" in hrefs and "https://www.childline.org.uk/" in hrefs
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "widget-phone-services-375x740.png"))
+    # A reload shows the same place, not the start of the conversation.
+    page.reload()
+    page.get_by_role("button", name="Talk to a person").wait_for()
+    page.wait_for_timeout(500)
+    assert starts_in_view(in_the_log_view(first)), in_the_log_view(first)
+
+
+SERVICE_CARD = (
+    "Childline: free, private help with anything that worries you\n"
+    "Call 0800 1111 (free, any time)\n"
+    "Text SHOUT to 85258\n"
+    "Website: https://www.childline.org.uk.\n"
+    "Contact: text 85258 (text SHOUT); help@nspcc.org.uk; www.nspcc.org.uk\n"
+    "Open now <b>24 hours</b>"
+)
+
+
+def test_a_service_card_shows_its_lines_with_tappable_numbers_and_addresses(phone, web_app):
+    # The card as a kept message: the widget shows it from the history, no model needed.
+    kept = [{"from": "bot", "text": SERVICE_CARD}]
+    phone.add_init_script(
+        "if (!sessionStorage.getItem('flourish-chat-history')) {"
+        f"sessionStorage.setItem('flourish-chat-history', {json.dumps(json.dumps(kept))});}}"
+    )
+    page = phone.new_page()
+    page.goto(web_app)
+    card = page.locator(".fc-bot").filter(has_text="Childline: free, private help")
+    card.wait_for()
+    assert card.locator("br").count() == 5
+    lines = card.inner_text().split("\n")
+    assert lines[-6:] == SERVICE_CARD.split("\n")
+    links = card.locator("a").evaluate_all(
+        "links => links.map(a => [a.textContent, a.getAttribute('href')])"
+    )
+    assert links == [
+        ["0800 1111", "tel:08001111"],
+        ["Text SHOUT to 85258", "sms:85258?&body=SHOUT"],
+        ["https://www.childline.org.uk", "https://www.childline.org.uk"],
+        ["text 85258", "sms:85258"],
+        ["help@nspcc.org.uk", "mailto:help@nspcc.org.uk"],
+        ["www.nspcc.org.uk", "https://www.nspcc.org.uk"],
+    ]
+    # Text nodes only: markup in a message stays text.
+    assert card.locator("b").count() == 0
+    # Only the kept message: opening the chat with a history sends no greeting.
+    page.wait_for_timeout(1000)
+    assert page.locator(".fc-msg").count() == 1

@@ -5,6 +5,11 @@
  *           data-title="Chat" data-area="camden" data-exit-url="https://www.bbc.co.uk/weather"
  *           data-target="element-id (optional)" defer></script>
  *
+ * Optional: data-title-id="id of a heading already on the page that names the chat"
+ * (the widget is then labelled by it and shows no title of its own, so the page has
+ * one heading, not two), and data-layout="fill" (the widget fills the height of its
+ * target, which the page sizes, and the conversation scrolls inside it).
+ *
  * It loads socket.io-client from the same place as this file, talks to Rasa's
  * socketio channel, and keeps the conversation in sessionStorage so a reload
  * keeps it and closing the tab forgets it. Messages are added as text nodes,
@@ -21,7 +26,9 @@
     title: script.getAttribute("data-title") || "Chat",
     area: script.getAttribute("data-area") || "",
     exitUrl: script.getAttribute("data-exit-url") || "https://www.bbc.co.uk/weather",
-    target: script.getAttribute("data-target")
+    target: script.getAttribute("data-target"),
+    titleId: script.getAttribute("data-title-id"),
+    layout: script.getAttribute("data-layout")
   };
   var KEYS = { session: "flourish-chat-session", history: "flourish-chat-history" };
   var store = window.sessionStorage;
@@ -58,18 +65,28 @@
   var stylesheet = el("link");
   stylesheet.rel = "stylesheet";
   stylesheet.href = new URL("static/widget.css", base).href;
+  // Until the styles arrive the log does not scroll: a conversation shown from the
+  // history before then is scrolled into place again once they have.
+  stylesheet.onload = function () { scrollToTurn(); };
   document.head.appendChild(stylesheet);
 
-  var root = el("section", "fc");
-  root.setAttribute("aria-labelledby", "fc-title");
-  var header = el("div", "fc-header");
-  var title = el("h2", "fc-title", config.title);
-  title.id = "fc-title";
+  var root = el("section", config.layout === "fill" ? "fc fc-fill" : "fc");
   var exit = el("button", "fc-exit", "Quick exit");
   exit.type = "button";
   exit.setAttribute("aria-describedby", "fc-exit-hint");
-  header.appendChild(title);
-  header.appendChild(exit);
+  // The page's own heading names the chat when it says so; otherwise the widget's.
+  if (config.titleId && document.getElementById(config.titleId)) {
+    root.setAttribute("aria-labelledby", config.titleId);
+    root.appendChild(exit);  // no title bar: Quick exit is fixed to the window anyway
+  } else {
+    var header = el("div", "fc-header");
+    var title = el("h2", "fc-title", config.title);
+    title.id = "fc-title";
+    root.setAttribute("aria-labelledby", "fc-title");
+    header.appendChild(title);
+    header.appendChild(exit);
+    root.appendChild(header);
+  }
 
   var log = el("div", "fc-log");
   log.setAttribute("role", "log");
@@ -101,7 +118,6 @@
   var status = el("p", "fc-status");
   status.setAttribute("role", "status");
 
-  root.appendChild(header);
   root.appendChild(log);
   root.appendChild(typing);
   root.appendChild(form);
@@ -112,13 +128,16 @@
 
   // --- Showing messages ------------------------------------------------------
   // Help must be one tap away: phone numbers become tel: links, "text SHOUT to
-  // 85258" an sms: link, and web addresses links. All are built as DOM nodes.
+  // 85258" and "text 85258" sms: links, web addresses links and email addresses
+  // mailto: links. All are built as DOM nodes.
   var TAPPABLE = new RegExp(
     "(https?:\\/\\/[^\\s<>\"]+[^\\s<>\".,;:!?)])" +                       // 1 full URL
     "|\\btext (\\w+) to (\\d{5})\\b" +                                   // 2, 3 text X to N
     "|\\b((?:www\\.)?[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.(?:org\\.uk|co\\.uk|gov\\.uk|nhs\\.uk|" +
     "police\\.uk|ac\\.uk|org|com|net|uk)(?:\\/[^\\s<>\"]*[^\\s<>\".,;:!?)])?)\\b" + // 4 bare address
-    "|(?<![\\d:\\-])\\b(0\\d{2,4} ?\\d{3,4}(?: ?\\d{3,4})?|116 ?\\d{3}|999|111)\\b(?![\\d\\-])", // 5 phone
+    "|(?<![\\d:\\-])\\b(0\\d{2,4} ?\\d{3,4}(?: ?\\d{3,4})?|116 ?\\d{3}|999|111)\\b(?![\\d\\-])" + // 5 phone
+    "|\\btext (\\d{5})\\b" +                                                // 6 text N
+    "|\\b([\\w.+-]+@[a-z0-9-]+(?:\\.[a-z0-9-]+)+)\\b",                     // 7 email
     "gi"
   );
 
@@ -145,8 +164,12 @@
           link(match[0], "sms:" + match[3] + "?&body=" + encodeURIComponent(match[2]), "sms"));
       } else if (match[4]) {
         container.appendChild(link(match[4], "https://" + match[4], "web"));
-      } else {
+      } else if (match[5]) {
         container.appendChild(link(match[5], "tel:" + match[5].replace(/\s/g, ""), "tel"));
+      } else if (match[6]) {
+        container.appendChild(link(match[0], "sms:" + match[6], "sms"));
+      } else {
+        container.appendChild(link(match[7], "mailto:" + match[7], "email"));
       }
       last = match.index + match[0].length;
     }
@@ -170,18 +193,27 @@
   }
 
   // The first reply of the current turn: when a turn's replies are longer than
-  // the log can show, its start stays in view (a crisis message is read from its
-  // first line, not scrolled past to the bottom).
+  // the log can show, its start stays in view (a crisis message or a list of
+  // services is read from its first line, not scrolled past to the bottom).
   var turnStart = null;
 
   function keepInView(bubble, from) {
     if (from === "user") {
       turnStart = null;
+    } else if (!turnStart) {
+      turnStart = bubble;
+    }
+    scrollToTurn();
+  }
+
+  function scrollToTurn() {
+    if (!turnStart) {
       log.scrollTop = log.scrollHeight;
       return;
     }
-    if (!turnStart) { turnStart = bubble; }
-    var top = turnStart.offsetTop - log.offsetTop;
+    // Where the turn starts inside the log's content, whatever the page's layout.
+    var top = turnStart.getBoundingClientRect().top - log.getBoundingClientRect().top -
+      log.clientTop + log.scrollTop;
     if (log.scrollHeight - top > log.clientHeight) {
       log.scrollTop = Math.max(0, top - 8);
       var box = log.getBoundingClientRect();
@@ -208,7 +240,12 @@
       entry.buttons.forEach(function (button) {
         var b = el("button", "fc-reply", button.title);
         b.type = "button";
-        b.addEventListener("click", function () { sendMessage(button.payload, button.title); });
+        b.addEventListener("click", function () {
+          // The turn's buttons go (no second tap), taking the focus with them: give it
+          // to the message box, not back to the top of the page.
+          sendMessage(button.payload, button.title);
+          input.focus();
+        });
         group.appendChild(b);
       });
       log.appendChild(group);
@@ -230,6 +267,7 @@
     if (on) { typingTimer = setTimeout(function () { typing.hidden = true; }, 15000); }
   }
 
+  // What the person sent, shown as their message ("shownAs" for a quick reply's title).
   function sendMessage(message, shownAs) {
     var text = String(message || "").trim();
     if (!text) {
@@ -242,6 +280,15 @@
     var entry = { from: "user", text: shownAs || text };
     remember(entry);
     show(entry);
+    post(text);
+    if (!ready) {
+      status.textContent = "Connecting… your message will be sent when the chat is ready.";
+    }
+  }
+
+  // Sends to Rasa without showing anything as the person's message: the greeting
+  // that opens the chat is the widget's doing, not something they said.
+  function post(text) {
     setTyping(true);
     var packet = {
       message: text,
@@ -252,7 +299,6 @@
       socket.emit("user_uttered", packet);
     } else {
       waiting.push(packet);
-      status.textContent = "Connecting… your message will be sent when the chat is ready.";
     }
   }
 
@@ -340,7 +386,7 @@
   loader.src = new URL("static/vendor/socket.io.min.js", base).href;
   loader.onload = function () {
     connect();
-    if (!past.length) { sendMessage("/greet", "Hi"); }
+    if (!past.length) { post("/greet"); }
   };
   loader.onerror = function () {
     status.textContent = "Sorry, the chat could not load. If you need help now, call Childline free on 0800 1111.";
