@@ -147,7 +147,10 @@ class SupportFinder:
             for_them = not parent or "parent-carer" in service.audiences
             local = bool(service.areas)
             open_now = status(service.slots, now).open is True
-            return (not for_them, not local, service.example, not open_now)
+            # Crisis lines answer anything, so they would lead every list; they
+            # stay in it, after the services made for this need.
+            crisis = "crisis" in service.lines
+            return (not for_them, not local, crisis, service.example, not open_now)
 
         return sorted(found, key=rank)
 

@@ -105,7 +105,9 @@
   input.id = "fc-input";
   input.type = "text";
   input.autocomplete = "off";
-  input.maxLength = 1000;
+  // Long enough for a pasted story: the assistant reads all of it (the need, the
+  // safety net); only its intent model looks at the first 1,000 characters.
+  input.maxLength = 5000;
   var send = el("button", "fc-send", "Send");
   send.type = "submit";
   row.appendChild(input);
