@@ -261,7 +261,7 @@ def test_a_staff_journey_at_1280x800(browser, web_app, staff_email, feedback_db_
         page.get_by_role("heading", name="Check before publishing").wait_for()
         heard = page.locator("blockquote.assistant-says").all_inner_texts()
         assert heard[0].startswith(
-            "Here's what staff did after young people told them about Being listened to. "
+            "Here's what staff did after young people told them about being listened to. "
             f"You said: The youth club doesn't ask us. We did: {we_did} ("
         )
         assert heard[-1].startswith("Being listened to (Camden). You said:")

@@ -450,7 +450,7 @@ def test_the_preview_shows_word_for_word_what_young_people_will_hear(staff, site
     assert preview.status_code == 200
     said = re.findall(r'<blockquote class="assistant-says">(.*?)</blockquote>', preview.text)
     assert said[0].startswith("Here&#39;s what staff did after young people told them about "
-                              "Being listened to. You said: Nobody listens. "
+                              "being listened to. You said: Nobody listens. "
                               "We did: Youth workers now ask first (")  # fmt: skip
     assert said[1].startswith("Staff read every piece of feedback")
     assert said[2].startswith("Being listened to (Camden). You said: Nobody listens.")

@@ -93,7 +93,8 @@ def test_the_preview_is_word_for_word_what_the_assistant_says_once_published(boa
     preview = teller.preview(draft, on=published.published_at)
     assert teller.after_saving("understood", "camden") == [preview.after_saving]
     assert teller.on_request("understood", "camden") == list(preview.on_request)
-    assert "Being listened to" in preview.after_saving  # young people's words, not "Understood"
+    # Young people's words, not "Understood", in lower case mid-sentence.
+    assert "about being listened to." in preview.after_saving
     assert "You said: Nobody listens. We did: Youth workers now ask first" in preview.after_saving
 
 
@@ -101,7 +102,7 @@ def test_after_saving_the_young_person_hears_the_latest_update_on_that_impact(bo
     assert teller.after_saving("understood", "camden") == []
     board.publish(STAFF, "understood", "camden", "Nobody listens", "Youth workers now ask first")
     (said,) = teller.after_saving("understood", "camden")
-    assert "Being listened to" in said
+    assert "told them about being listened to." in said
     assert "You said: Nobody listens. We did: Youth workers now ask first" in said
 
 

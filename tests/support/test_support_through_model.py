@@ -97,6 +97,15 @@ def test_answers_typed_out_of_order_narrow_the_list(chat):
     assert chat.tracker(say.sender).get_slot("support_area") == "norfolk"
 
 
+def test_i_am_a_parent_typed_when_asked_where_they_live_is_heard(chat):
+    say = chat.conversation()
+    say("is there anything to do in the holidays")
+    asked = say(choice("11-15"))
+    assert "Where do you live" in texts(asked[-1:])
+    say("I'm a parent")
+    assert chat.tracker(say.sender).get_slot("support_who") == "parent-carer"
+
+
 def test_a_parent_asking_about_food_gets_people_for_food_not_crisis_lines(chat):
     say = chat.conversation()
     say("we can't afford food this week, where can i get help? i'm a mum of two")
