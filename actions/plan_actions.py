@@ -15,6 +15,9 @@ from bot.plan.topic_search import TopicSearch
 
 logger = logging.getLogger(__name__)
 
+FOCUS_SLOT = "plan_focus"
+MORE_SLOT = "plan_more_shown"
+
 ANSWERER = PlanAnswerer(LIBRARY, TopicSearch(NLP, LIBRARY))
 
 
@@ -32,8 +35,9 @@ class ActionPlanAnswer(Action):
             text=tracker.latest_message.get("text") or "",
             area=tracker.get_slot("area"),
             named_area=next(tracker.get_latest_entity_values("area"), None),
-            focus=tracker.get_slot("plan_focus"),
+            focus=tracker.get_slot(FOCUS_SLOT),
             item_id=next(tracker.get_latest_entity_values("plan_item"), None),
+            more_shown=int(tracker.get_slot(MORE_SLOT) or 0),
         )
         try:
             answer = ANSWERER.answer(question)
@@ -42,4 +46,8 @@ class ActionPlanAnswer(Action):
             dispatcher.utter_message(response="utter_default")
             return []
         say(dispatcher, *answer.messages)
-        return [SlotSet("area", answer.area), SlotSet("plan_focus", answer.focus)]
+        return [
+            SlotSet("area", answer.area),
+            SlotSet(FOCUS_SLOT, answer.focus),
+            SlotSet(MORE_SLOT, float(answer.more_shown)),
+        ]

@@ -224,12 +224,40 @@ QUESTIONS = [
 ]
 
 
+def more_steps(answerer, first, area=None, limit=10):
+    """``first`` and every "tell me more" after it, up to "that's all"."""
+    answers = [first]
+    while len(answers) <= limit:
+        previous = answers[-1]
+        answers.append(answerer.answer(Question(
+            "more_info", "tell me more", area=area or previous.area,
+            focus=previous.focus, more_shown=previous.more_shown,
+        )))  # fmt: skip
+        if answers[-1].more_shown == previous.more_shown:
+            return answers  # nothing new left: it said so
+    raise AssertionError(f"'tell me more' never ends for {first.focus}")
+
+
+FACT_QUESTIONS = [
+    Question("ask_about", "what is the vision for children in Camden"),
+    Question("ask_plan", "what is Flourish?"),
+    Question("ask_about", "how old is this plan"),
+    Question("ask_how_made", "when was this plan written", area="norfolk"),
+    Question("ask_anthem"),
+    Question("ask_how_made", area="norfolk"),
+]
+
+
 def all_answers(answerer, library):
+    """Every kind of answer, with every "tell me more" step after items and facts."""
     answers = [answerer.answer(q) for q in QUESTIONS]
+    for question in FACT_QUESTIONS:
+        answers += more_steps(answerer, answerer.answer(question))
     for pack in library.packs.values():
         for item in pack.items():
-            answers.append(answerer.answer(Question("ask_about", item_id=item.id)))
-            answers.append(answerer.answer(Question("more_info", focus=item.id)))
+            first = answerer.answer(Question("ask_about", item_id=item.id, area=pack.area_id))
+            answers += more_steps(answerer, first)
+    answers += more_steps(answerer, answerer.answer(Question("ask_plan")))
     return answers
 
 
