@@ -12,13 +12,38 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.shared import LIBRARY, NLP, say
 from bot.plan.answers import PlanAnswerer, Question
 from bot.plan.topic_search import TopicSearch
+from bot.support.directory import load_needs
+from bot.support.finder import NeedMatcher
+from bot.support.plan_links import PlanSupportLinks
 
 logger = logging.getLogger(__name__)
 
 FOCUS_SLOT = "plan_focus"
 MORE_SLOT = "plan_more_shown"
+MORE_INTENT = "more_info"
 
 ANSWERER = PlanAnswerer(LIBRARY, TopicSearch(NLP, LIBRARY))
+_NEEDS = load_needs()
+# Every answer about a topic offers to find support for it.
+SUPPORT_LINKS = PlanSupportLinks(NeedMatcher(NLP, _NEEDS), _NEEDS, LIBRARY.wording["buttons"])
+
+
+def topic_words(tracker: Tracker) -> str:
+    """The words that brought up the topic: "tell me more" keeps the question before it.
+
+    After "what about bullying?" then "tell me more", the find-support button is
+    still for bullying. Button payloads ("/more_info") name no need and are left out.
+    """
+    said = []
+    users = [event for event in tracker.events if event.get("event") == "user"]
+    for event in reversed(users or [tracker.latest_message]):
+        text = event.get("text") or ""
+        if not text.startswith("/"):
+            said.append(text)
+        intent = ((event.get("parse_data") or event).get("intent") or {}).get("name")
+        if intent != MORE_INTENT:
+            break
+    return " ".join(reversed(said))
 
 
 class ActionPlanAnswer(Action):
@@ -40,7 +65,7 @@ class ActionPlanAnswer(Action):
             more_shown=int(tracker.get_slot(MORE_SLOT) or 0),
         )
         try:
-            answer = ANSWERER.answer(question)
+            answer = SUPPORT_LINKS.add_to(ANSWERER.answer(question), topic_words(tracker))
         except Exception:  # the edge: log it, and the young person still gets an answer
             logger.exception("Could not answer plan question %r", question)
             dispatcher.utter_message(response="utter_default")
