@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.shared import AREAS, FEEDBACK_FLOW, NLP, SAFETY_NET, STORE, AskQuestion, say
 from bot.core.answers import Answer
 from bot.core.chat_messages import Button, Message
-from bot.core.sentences import in_template
+from bot.core.mid_sentence import in_template
 from bot.db.sessions import StoreUnavailable
 from bot.feedback.flow import HELPER_SLOTS, SLOTS, STOPPED, build_record, pending_feedback
 from bot.feedback.impact_classifier import ensure_classifier

@@ -21,6 +21,8 @@ from bot.feedback.flow import FeedbackFlow, load_feedback_wording
 from bot.feedback.store import FeedbackStore
 from bot.plan.content import load_library
 from bot.safety.risk_assessment import SafetyNet
+from bot.support.directory import load_needs
+from bot.support.need_classifier import NeedClassifier
 
 NLP = load_pipeline()
 # The same safety net as the Rasa server's: rules OR model.
@@ -32,6 +34,10 @@ AREAS = LIBRARY.area_names()
 # Questions and answer-reading for feedback; the support form reads ages and
 # areas the same way.
 FEEDBACK_FLOW = FeedbackFlow(load_feedback_wording(), AREAS)
+# What people need help with, and which need a message is about: find support
+# and the plan answers' find-support buttons read needs the same way.
+NEEDS = load_needs()
+NEED_CLASSIFIER = NeedClassifier(NLP, NEEDS)
 
 
 class AskQuestion(Action, ABC):

@@ -10,11 +10,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.shared import FEEDBACK_FLOW, LIBRARY, NLP, AskQuestion, say
+from actions.shared import FEEDBACK_FLOW, LIBRARY, NEED_CLASSIFIER, NEEDS, AskQuestion, say
 from bot.core.answers import Answer, is_leaving
 from bot.core.chat_messages import Message
 from bot.safety.risk_signal import risk_in_session
-from bot.support.directory import load_needs, load_services
+from bot.support.directory import load_services
 from bot.support.finder import (
     PAGE_SIZE,
     Choice,
@@ -22,19 +22,17 @@ from bot.support.finder import (
     SupportReader,
     load_support_wording,
 )
-from bot.support.need_classifier import NeedClassifier
 
 # Loaded once at start-up: a broken directory stops the server with the file and
 # field named, instead of failing in the middle of a conversation.
-_NEEDS = load_needs()
 FINDER = SupportFinder(
-    load_services(known_areas=tuple(LIBRARY.packs), needs=_NEEDS),
-    _NEEDS,
+    load_services(known_areas=tuple(LIBRARY.packs), needs=NEEDS),
+    NEEDS,
     load_support_wording(),
     LIBRARY,
 )
 # Typed age bands read as the feedback form's buttons name them.
-READER = SupportReader(FINDER, NeedClassifier(NLP, _NEEDS), FEEDBACK_FLOW.wording.age_bands)
+READER = SupportReader(FINDER, NEED_CLASSIFIER, FEEDBACK_FLOW.wording.age_bands)
 
 
 def now() -> datetime:

@@ -3,11 +3,14 @@
 A council swaps in its own plan by adding a YAML file under ``data/content/``;
 no code changes. Every item keeps the plan's own wording (``source_text``) next
 to a short plain-English version for young people (``plain``), so answers stay
-faithful and a reviewer can check one against the other.
+faithful and a reviewer can check one against the other. A pack also names its
+``source`` (the document and its years), which "tell me more" and "how old is
+this plan?" answer from.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +20,16 @@ from bot.core.flourish import IMPACT_SLUGS
 
 CONTENT_DIR = project_path("data/content")
 WORDING_FILE = "wording.yml"
+# Every entry of wording.yml the answers use; a missing one stops start-up.
+WORDING_KEYS = (
+    "item", "closest_item", "flourish_link", "quote", "read_more", "read_more_link",
+    "last_item", "not_found", "missing_list", "fact_missing", "elsewhere", "area_chosen",
+    "pick_area", "list_line", "success_line", "links", "link_line", "source", "source_link",
+    "older_plan", "no_date", "more_done",
+)  # fmt: skip
+BUTTON_KEYS = (
+    "more", "next", "all", "area", "change_area", "find_support_need", "find_support",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -24,6 +37,7 @@ class Fact:
     source_text: str
     plain: str
     url: str | None = None
+    topics: tuple[str, ...] = ()  # words people use to ask for it ("vision", "what is flourish")
 
 
 @dataclass(frozen=True)
@@ -45,6 +59,7 @@ class ItemList:
     singular: str
     intro: Fact
     items: tuple[Item, ...]
+    more: Fact | None = None  # the plan's own words about every item of the list
 
     def by_number(self, number: int) -> Item | None:
         return next((item for item in self.items if item.number == number), None)
@@ -52,6 +67,21 @@ class ItemList:
     def after(self, item: Item) -> Item | None:
         position = self.items.index(item)
         return self.items[position + 1] if position + 1 < len(self.items) else None
+
+
+@dataclass(frozen=True)
+class Source:
+    """The document a pack comes from, named in answers with its years."""
+
+    name: str
+    years: str | None = None  # as the plan writes them, e.g. "2009-12"
+    end_year: int | None = None  # after this year, answers say it is an older plan
+    published: Fact | None = None  # when it was written, in the plan's own words
+    topics: tuple[str, ...] = ()  # how people ask how old it is ("how old", "when was")
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {self.years}" if self.years else self.name
 
 
 @dataclass(frozen=True)
@@ -64,6 +94,7 @@ class ContentPack:
     facts: dict[str, Fact]
     lists: dict[str, ItemList]
     path: Path
+    source: Source
 
     def items(self) -> list[Item]:
         return [item for item_list in self.lists.values() for item in item_list.items]
@@ -87,10 +118,11 @@ class ContentLibrary:
 
     def area_mentioned(self, text: str) -> str | None:
         """The area a message names, if any (by id or alias, as whole words)."""
-        padded = f" {' '.join(text.lower().split())} "
+        words = re.sub(r"[^\w' ]+", " ", text.lower()).replace("'s ", " ")
+        padded = f" {' '.join(words.split())} "
         for pack in self.packs.values():
             for alias in pack.aliases:
-                if f" {alias} " in padded.replace("'s ", " ").replace("?", " "):
+                if f" {alias} " in padded:
                     return pack.area_id
         return None
 
@@ -106,12 +138,63 @@ class ContentLibrary:
         """Every Flourish impact's name by slug: what staff call it, on pages and in exports."""
         return {slug: self.impact_name(slug) for slug in IMPACT_SLUGS}
 
+    def find(self, item_id: str | None) -> tuple[ContentPack, Item] | None:
+        """The item with this id in any pack, with the pack it belongs to."""
+        for pack in self.packs.values():
+            item = pack.item(item_id)
+            if item is not None:
+                return pack, item
+        return None
+
+    def links(self, item: Item) -> list[tuple[ContentPack, Item]]:
+        """Items of any pack linked to ``item`` through ``flourish_impacts``, either way.
+
+        A Camden outcome links to the Flourish impacts it lists; a Flourish impact
+        links back to every item that lists it. Pack and list order is kept.
+        """
+        linked = []
+        for pack in self.packs.values():
+            for other in pack.items():
+                if other.id == item.id:
+                    continue
+                if other.id in item.flourish_impacts or item.id in other.flourish_impacts:
+                    linked.append((pack, other))
+        return linked
+
+
+def _topics(raw: object, path: Path, where: str) -> tuple[str, ...]:
+    topics = optional(raw, "topics", list, [], path, where)  # type: ignore[arg-type]
+    for i, topic in enumerate(topics):
+        if not isinstance(topic, str) or not topic.strip():
+            raise DataFileError(path, f"{where}.topics[{i}]", "expected some words")
+    return tuple(topic.strip().lower() for topic in topics)
+
 
 def _fact(raw: object, path: Path, where: str) -> Fact:
     return Fact(
         source_text=require(raw, "source_text", str, path, where).strip(),
         plain=require(raw, "plain", str, path, where).strip(),
         url=optional(raw, "url", str, None, path, where),  # type: ignore[arg-type]
+        topics=_topics(raw, path, where),
+    )
+
+
+def _optional_fact(raw: object, key: str, path: Path, where: str) -> Fact | None:
+    value = optional(raw, key, dict, None, path, where)  # type: ignore[arg-type]
+    return None if value is None else _fact(value, path, f"{where}.{key}")
+
+
+def _source(raw: object, path: Path) -> Source:
+    end_year = optional(raw, "end_year", int, None, path, "source")  # type: ignore[arg-type]
+    if isinstance(end_year, bool) or (end_year is not None and not 1900 < end_year < 2200):
+        raise DataFileError(path, "source.end_year", "expected a year, like 2012")
+    years = optional(raw, "years", (str, int), None, path, "source")  # type: ignore[arg-type]
+    return Source(
+        name=require(raw, "name", str, path, "source").strip(),
+        years=None if years is None else str(years).strip(),
+        end_year=end_year,
+        published=_optional_fact(raw, "published", path, "source"),
+        topics=_topics(raw, path, "source"),
     )
 
 
@@ -129,7 +212,7 @@ def _item(raw: object, list_key: str, path: Path, where: str) -> Item:
         source_text=require(raw, "source_text", str, path, where).strip(),
         plain=require(raw, "plain", str, path, where).strip(),
         list_key=list_key,
-        topics=tuple(str(t).lower() for t in optional(raw, "topics", list, [], path, where)),  # type: ignore[arg-type]
+        topics=_topics(raw, path, where),
         flourish_impacts=impacts,
     )
 
@@ -160,6 +243,7 @@ def load_pack(path: Path) -> ContentPack:
             singular=require(raw, "singular", str, path, where),
             intro=_fact(require(raw, "intro", dict, path, where), path, f"{where}.intro"),
             items=items,
+            more=_optional_fact(raw, "more", path, where),
         )
     main_list = require(data, "main_list", str, path)
     if main_list not in lists:
@@ -176,6 +260,7 @@ def load_pack(path: Path) -> ContentPack:
         facts=facts,
         lists=lists,
         path=path,
+        source=_source(require(data, "source", dict, path), path),
     )
 
 
@@ -198,6 +283,22 @@ def load_library(folder: Path = CONTENT_DIR, default_area: str | None = None) ->
         raise DataFileError(
             folder, "DEFAULT_AREA", f"'{default_area}' has no pack (have: {', '.join(packs)})"
         )
-    wording_path = folder / WORDING_FILE
-    wording = require({"w": load_yaml(wording_path)}, "w", dict, wording_path)
-    return ContentLibrary(packs=packs, default_area=default_area, wording=wording)
+    return ContentLibrary(
+        packs=packs, default_area=default_area, wording=load_wording(folder / WORDING_FILE)
+    )
+
+
+def load_wording(path: Path) -> dict:
+    """The words around plan answers, checked: each entry present and text."""
+    wording = load_yaml(path)
+    if not isinstance(wording, dict):
+        raise DataFileError(path, "(top level)", "expected a mapping")
+    for key in WORDING_KEYS:
+        require(wording, key, str, path)
+    buttons = require(wording, "buttons", dict, path)
+    for key in BUTTON_KEYS:
+        require(buttons, key, str, path, "buttons")
+    nouns = optional(wording, "proper_nouns", list, [], path)
+    if not all(isinstance(noun, str) for noun in nouns):
+        raise DataFileError(path, "proper_nouns", "expected a list of words")
+    return wording

@@ -6,16 +6,24 @@ though the plan says "emotionally and mentally healthy". Each item's topics
 "worried", "worrying" and "worry" are one topic. Longer matches win, so
 "mental health" beats "health"; ties go to the area's main list, then the
 lower number.
+
+Facts with ``topics`` ("what is the vision?") and the pack's source ("how old is
+this plan?") are found the same way; a question that matches an item as well
+gets the item unless the fact's words are the longer match.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 
 from bot.plan.content import ContentLibrary, ContentPack, Item
+
+# What ``Found.fact`` holds for "how old is this plan?": the pack's source, not a fact.
+SOURCE = "@source"
 
 ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
@@ -41,6 +49,15 @@ def _number(token: str) -> int:
     return int(token) if token.isdigit() else ORDINALS[token]
 
 
+@dataclass(frozen=True)
+class Found:
+    """What a question is about: an item (and whether named exactly), a fact, or nothing."""
+
+    item: Item | None = None
+    exact: bool = False
+    fact: str | None = None  # a fact's name, or SOURCE
+
+
 class TopicSearch:
     """Looks items up by number ("outcome 3"), name or topic, within one area."""
 
@@ -56,6 +73,15 @@ class TopicSearch:
                 phrases = {*item.topics, item.name.lower()}
                 matcher.add(item.id, [nlp(phrase) for phrase in sorted(phrases)])
             self._matchers[pack.area_id] = matcher
+        self._fact_matchers: dict[str, PhraseMatcher] = {}
+        for pack in library.packs.values():
+            matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+            searchable = {name: fact.topics for name, fact in pack.facts.items()}
+            searchable[SOURCE] = pack.source.topics
+            for name, topics in searchable.items():
+                if topics:
+                    matcher.add(name, [nlp(phrase) for phrase in sorted(set(topics))])
+            self._fact_matchers[pack.area_id] = matcher
 
     def kind_mentioned(self, text: str) -> str | None:
         lowered = text.lower()
@@ -77,12 +103,16 @@ class TopicSearch:
                     return item_list.by_number(_number(match.group(number_group)))
         return None
 
-    def by_topic(self, text: str, pack: ContentPack) -> Item | None:
-        doc = self.nlp(text.lower())
+    def _scores(self, matcher: PhraseMatcher, text: str) -> dict[str, int]:
+        """Each matched key with the length (in tokens) of its longest match."""
         scores: dict[str, int] = {}
-        for match_id, start, end in self._matchers[pack.area_id](doc):
-            item_id = self.nlp.vocab.strings[match_id]
-            scores[item_id] = max(scores.get(item_id, 0), end - start)
+        for match_id, start, end in matcher(self.nlp(text.lower())):
+            key = self.nlp.vocab.strings[match_id]
+            scores[key] = max(scores.get(key, 0), end - start)
+        return scores
+
+    def by_topic(self, text: str, pack: ContentPack) -> Item | None:
+        scores = self._scores(self._matchers[pack.area_id], text)
         if not scores:
             return None
         kind = self.kind_mentioned(text)
@@ -110,3 +140,24 @@ class TopicSearch:
             return None, False
         named = item.name.lower() in text.lower()
         return item, named
+
+    def fact(self, text: str, pack: ContentPack) -> tuple[str | None, int]:
+        """The fact (or SOURCE) a question names, and how many words matched; ties: pack order."""
+        scores = self._scores(self._fact_matchers[pack.area_id], text)
+        if not scores:
+            return None, 0
+        order = [*pack.facts, SOURCE]
+        best = min(scores, key=lambda name: (-scores[name], order.index(name)))
+        return best, scores[best]
+
+    def find_any(self, text: str, pack: ContentPack) -> Found:
+        """An item or a fact, whichever the question names more fully (an item number wins)."""
+        if self.by_number(text, pack) is not None:
+            item, exact = self.find(text, pack)
+            return Found(item, exact)
+        fact, fact_length = self.fact(text, pack)
+        item_scores = self._scores(self._matchers[pack.area_id], text)
+        if fact is not None and fact_length > max(item_scores.values(), default=0):
+            return Found(fact=fact)
+        item, exact = self.find(text, pack)
+        return Found(item, exact)

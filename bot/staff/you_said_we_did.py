@@ -19,7 +19,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import sessionmaker
 
 from bot.core.flourish import IMPACT_SLUGS
-from bot.core.sentences import in_template
+from bot.core.mid_sentence import in_template
 from bot.db.base import as_utc, utc_now
 from bot.db.sessions import StoreUnavailable, unit_of_work
 from bot.staff.audit import record_event

@@ -18,7 +18,7 @@ from bot.core.age_bands import AGE_BANDS, BAND_AGE
 from bot.core.answers import OTHER_AREA, Answer, parent_from_text, read_age_band, read_area
 from bot.core.chat_messages import Button, Message, choice_payload
 from bot.core.data_files import load_yaml, require
-from bot.core.sentences import mid_sentence
+from bot.core.mid_sentence import mid_sentence
 from bot.plan.content import ContentLibrary
 from bot.support.directory import Need, Needs, Phone, Service
 from bot.support.need_classifier import NeedClassifier

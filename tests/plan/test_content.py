@@ -32,12 +32,16 @@ def answerer(library):
 
 
 def pack_texts(library, field: str) -> list[str]:
-    """Every fact, list intro and item text of one kind ("plain" or "source_text")."""
+    """Every fact, list intro, list "more" and item text of one kind ("plain" or "source_text")."""
     texts = []
     for pack in library.packs.values():
         texts += [getattr(fact, field) for fact in pack.facts.values()]
+        if pack.source.published is not None:
+            texts += [getattr(pack.source.published, field)]
         for item_list in pack.lists.values():
             texts += [getattr(item_list.intro, field)]
+            if item_list.more is not None:
+                texts += [getattr(item_list.more, field)]
             texts += [getattr(item, field) for item in item_list.items]
     return texts
 
@@ -117,12 +121,41 @@ def pack_copy(tmp_path):
         (lambda s: s.replace("number: 4", "number: four"), "lists.outcomes.items[3].number"),
         (lambda s: s.replace("  vision:\n    source_text:", "  vision:\n    text:"),
          "facts.vision.source_text"),
+        (lambda s: s.replace("source:\n  name:", "origin:\n  name:"), "source"),
+        (lambda s: s.replace("  name: Camden Children and Young People's Plan\n", ""),
+         "source.name"),
+        (lambda s: s.replace("end_year: 2012", "end_year: twenty-twelve"), "source.end_year"),
+        (lambda s: s.replace("end_year: 2012", "end_year: 12"), "source.end_year"),
+        (lambda s: s.replace("  published:\n    source_text:", "  published:\n    text:"),
+         "source.published.source_text"),
+        (lambda s: s.replace("topics: [gap,", "topics: [[gap],"),
+         "facts.closing_the_gap.topics[0]"),
+        (lambda s: s.replace("    more:\n      source_text:", "    more:\n      words:", 1),
+         "lists.outcomes.more.source_text"),
     ],
 )  # fmt: skip
 def test_schema_errors_name_file_and_field(pack_copy, edit, field):
     path = pack_copy(edit)
     with pytest.raises(DataFileError) as error:
         load_pack(path)
+    assert error.value.field == field and str(path) in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("edit", "field"),
+    [
+        (lambda s: s.replace("more_done:", "all_done:"), "more_done"),
+        (lambda s: s.replace("  find_support_need:", "  support_need:"),
+         "buttons.find_support_need"),
+        (lambda s: s.replace("proper_nouns: [Flourish]", "proper_nouns: [[Flourish]]"),
+         "proper_nouns"),
+    ],
+)  # fmt: skip
+def test_wording_errors_name_file_and_field(pack_copy, edit, field):
+    path = pack_copy(lambda s: s).parent / "wording.yml"
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(DataFileError) as error:
+        load_library(path.parent, default_area="camden")
     assert error.value.field == field and str(path) in str(error.value)
 
 
@@ -200,12 +233,40 @@ QUESTIONS = [
 ]
 
 
+def more_steps(answerer, first, area=None, limit=10):
+    """``first`` and every "tell me more" after it, up to "that's all"."""
+    answers = [first]
+    while len(answers) <= limit:
+        previous = answers[-1]
+        answers.append(answerer.answer(Question(
+            "more_info", "tell me more", area=area or previous.area,
+            focus=previous.focus, more_shown=previous.more_shown,
+        )))  # fmt: skip
+        if answers[-1].more_shown == previous.more_shown:
+            return answers  # nothing new left: it said so
+    raise AssertionError(f"'tell me more' never ends for {first.focus}")
+
+
+FACT_QUESTIONS = [
+    Question("ask_about", "what is the vision for children in Camden"),
+    Question("ask_plan", "what is Flourish?"),
+    Question("ask_about", "how old is this plan"),
+    Question("ask_how_made", "when was this plan written", area="norfolk"),
+    Question("ask_anthem"),
+    Question("ask_how_made", area="norfolk"),
+]
+
+
 def all_answers(answerer, library):
+    """Every kind of answer, with every "tell me more" step after items and facts."""
     answers = [answerer.answer(q) for q in QUESTIONS]
+    for question in FACT_QUESTIONS:
+        answers += more_steps(answerer, answerer.answer(question))
     for pack in library.packs.values():
         for item in pack.items():
-            answers.append(answerer.answer(Question("ask_about", item_id=item.id)))
-            answers.append(answerer.answer(Question("more_info", focus=item.id)))
+            first = answerer.answer(Question("ask_about", item_id=item.id, area=pack.area_id))
+            answers += more_steps(answerer, first)
+    answers += more_steps(answerer, answerer.answer(Question("ask_plan")))
     return answers
 
 

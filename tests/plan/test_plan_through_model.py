@@ -80,3 +80,56 @@ def test_area_is_remembered_once_chosen(chat):
 def test_the_plan_without_an_area_uses_the_default(chat):
     say = chat.conversation()
     assert LIBRARY.packs["camden"].facts["vision"].plain in texts(say("what's the plan"))
+
+
+# --- plan answers lead somewhere --------------------------------------------------
+
+BULLYING = '/find_support{"choice": "bullying"}'
+
+
+def payloads(responses: list[dict]) -> list[str]:
+    return [b["payload"] for r in responses for b in (r.get("buttons") or [])]
+
+
+@pytest.mark.model
+def test_the_vision_is_found(chat):
+    say = chat.conversation()
+    replies = texts(say("what is the vision for children in Camden"))
+    assert LIBRARY.packs["camden"].facts["vision"].plain in replies
+
+
+@pytest.mark.model
+def test_what_flourish_is_is_explained(chat):
+    say = chat.conversation()
+    assert LIBRARY.packs["norfolk"].facts["overview"].plain in texts(say("what is Flourish?"))
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question", ["how old is this plan", "when was this plan written"])
+def test_how_old_the_plan_is(chat, question):
+    say = chat.conversation()
+    replies = texts(say(question))
+    assert LIBRARY.packs["camden"].source.published.plain in replies
+    assert "2009-12" in replies and "older plan" in replies
+
+
+@pytest.mark.model
+def test_bullying_offers_support_for_bullying_that_starts_the_search(chat):
+    say = chat.conversation()
+    answer = say("what are they doing about bullying")
+    assert item_plain("outcome-5") in texts(answer)
+    assert BULLYING in payloads(answer)
+    say(BULLYING)
+    assert chat.tracker(say.sender).get_slot("support_need") == "bullying"
+
+
+@pytest.mark.model
+def test_tell_me_more_adds_something_new_each_time(chat):
+    say = chat.conversation()
+    seen = [texts(say("what are they doing about bullying"))]
+    for _ in range(3):
+        reply = say("tell me more")
+        assert BULLYING in payloads(reply)  # still the support asked about
+        seen.append(texts(reply))
+    assert len(set(seen)) == len(seen)
+    assert "Source: Camden Children and Young People's Plan 2009-12" in seen[-1]
