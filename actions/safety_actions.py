@@ -49,7 +49,9 @@ class ActionCountSignposting(Action):
         except StoreUnavailable:
             logger.warning("Signposting was given but could not be counted (database down)")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent != RISK_INTENT:
-            # Undo this action and the soft line before it, in the dialogue state only.
+        if intent != RISK_INTENT or (level == "soft" and tracker.active_loop.get("name")):
+            # Undo this action and the soft line before it, in the dialogue state only:
+            # the answer (or the form, which validates only straight after a message)
+            # then takes the message as if the line had not come in between.
             return [ActionReverted(), ActionReverted()]
         return []

@@ -115,7 +115,9 @@ def next_safety_step(tracker: DialogueStateTracker) -> tuple[str | None, list]:
         return None, []
     if SOFT in levels:
         if tracker.active_loop_name:
-            return INLINE_SOFT_ACTION, []
+            # Once the line is sent and its steps rewound, the form reads the answer
+            # straight after the message, so it validates it like any other.
+            return (None, []) if _soft_line_sent(tracker) else (INLINE_SOFT_ACTION, [])
         return SOFT_SIGNPOST_ACTION, []
     events: list = []
     if tracker.active_loop_name:

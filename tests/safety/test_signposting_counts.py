@@ -59,7 +59,7 @@ def test_a_database_that_is_down_says_so():
     store.dispose()
 
 
-def counting_tracker(intent: str, level: str):
+def counting_tracker(intent: str, level: str, form: str | None = None):
     from rasa_sdk import Tracker
 
     latest = {
@@ -70,19 +70,26 @@ def counting_tracker(intent: str, level: str):
             {"entity": "risk_category", "value": "friend_at_risk"},
         ],
     }
-    return Tracker("someone", {}, latest, [], False, None, {}, "utter_crisis_soft_inline")
+    loop = {"name": form} if form else {}
+    return Tracker("someone", {}, latest, [], False, None, loop, "utter_crisis_soft_inline")
 
 
 @pytest.mark.parametrize(
-    ("intent", "level", "rewound"),
+    ("intent", "level", "form", "rewound"),
     [
-        ("risk_signal", "full", False),
-        ("risk_signal", "soft", False),
-        ("find_support", "soft", True),
+        ("risk_signal", "full", None, False),
+        ("risk_signal", "soft", None, False),
+        ("find_support", "soft", None, True),
+        # Inside a form the answer must reach the form's validation, which only runs
+        # straight after a message: "i get anxious and can't cope" still gets its
+        # impact suggestion.
+        ("risk_signal", "soft", "feedback_form", True),
     ],
 )
-def test_the_count_action_counts_and_rewinds_only_soft_lines_alongside(log, intent, level, rewound):
-    """Alongside another answer, the two safety steps are undone in the dialogue state."""
+def test_the_count_action_counts_and_rewinds_soft_lines_that_an_answer_follows(
+    log, intent, level, form, rewound
+):
+    """Alongside another answer or in a form, the two safety steps are undone in the state."""
     import asyncio
 
     from rasa_sdk.events import ActionReverted
@@ -93,7 +100,7 @@ def test_the_count_action_counts_and_rewinds_only_soft_lines_alongside(log, inte
     action = ActionCountSignposting()
     action.log = log
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, counting_tracker(intent, level), {}))
+    events = asyncio.run(action.run(dispatcher, counting_tracker(intent, level, form), {}))
     assert dispatcher.messages == []
     assert events == ([ActionReverted(), ActionReverted()] if rewound else [])
     [today] = log.recent(days=1)
