@@ -86,11 +86,6 @@ def _load_per_impact(path: Path, key: str, minimum: int) -> dict[str, list[str]]
     return result
 
 
-def tag_for(slug: str) -> str:
-    """A token the tokenizer keeps whole (slugs have hyphens, which it splits on)."""
-    return "impacttag" + slug.replace("-", "")
-
-
 class ImpactFeatures(TaggedFeatures):
     """Lemmas plus impact tags (``impacttag<slug>``)."""
 
@@ -106,7 +101,7 @@ class ImpactClassifier(TaggedClassifier):
         examples: Mapping[str, Sequence[str]],
         settings: Mapping[str, Any] = SETTINGS,
     ) -> ImpactClassifier:
-        return cls(features, TaggedClassifier.train(features, examples, settings).estimator)
+        return super().train(features, examples, settings)
 
     def suggest(self, text: str) -> ImpactSuggestion:
         ranked = self.rank(text)

@@ -110,9 +110,6 @@ class SupportFinder:
 
     # Questions -----------------------------------------------------------------
 
-    def question(self, slot: str) -> Message:
-        return {"support_need": self.ask_need}[slot]()
-
     def ask_need(self) -> Message:
         buttons = [Button(need.label, choice_payload(need.id)) for need in self.needs.items]
         return Message(self.wording.questions["need"], tuple(buttons))
@@ -164,12 +161,12 @@ class SupportFinder:
         label = mid_sentence(choice.need.label)
         if not found:
             return [
-                Message(self.wording.replies["none"].format(need=label), self._next(choice, False))
+                Message(self.wording.replies["none"].format(need=label), self._next(False))
             ]
         shown = found[offset : offset + PAGE_SIZE]
         if not shown:
             text = self.wording.replies["no_more"].format(need=label)
-            return [Message(text, self._next(choice, False))]
+            return [Message(text, self._next(False))]
         if offset == 0:
             intro = self.wording.replies["intro"].format(
                 need=label, priority=self.priority(choice.need, choice.area)
@@ -186,13 +183,11 @@ class SupportFinder:
         else:
             ask, refine = self.wording.replies["next"], []
         messages.append(
-            Message(ask, tuple(refine) + self._next(choice, more, refining=bool(refine)))
+            Message(ask, tuple(refine) + self._next(more, refining=bool(refine)))
         )
         return messages
 
-    def _next(
-        self, choice: Choice | None, more: bool, refining: bool = False
-    ) -> tuple[Button, ...]:
+    def _next(self, more: bool, refining: bool = False) -> tuple[Button, ...]:
         buttons = [Button(self.wording.buttons["more"], "/more_services")] if more else []
         buttons.append(Button(self.wording.buttons["talk"], "/talk_to_person"))
         if not refining:
@@ -208,9 +203,7 @@ class SupportFinder:
         lines.append(service.name if same else f"{service.name} ({service.organization})")
         if service.description:
             lines.append(service.description)
-        contacts = [contact_words(phone) for phone in service.phones]
-        contacts += [link for link in (service.url, service.email) if link]
-        lines.append(" · ".join(contacts))
+        lines.append(" · ".join(_contacts(service)))
         if service.eligibility:
             lines.append(f"For: {service.eligibility.rstrip('.')}.")
         opening = status(service.slots, now)

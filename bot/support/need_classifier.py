@@ -74,8 +74,8 @@ class NeedClassifier:
         self.classifier = TaggedClassifier(features, estimator)
 
     def match(self, text: str) -> Need | None:
-        corrected = self.matcher.corrected(text)
-        ranked = self.classifier.rank(corrected)
-        if not self.matcher.scores(text) and ranked.confidence < NO_WORDS_MIN_CONFIDENCE:
+        ranked = self.classifier.rank(self.matcher.corrected(text))
+        # The word list is read again only for an unsure guess: a confident one stands.
+        if ranked.confidence < NO_WORDS_MIN_CONFIDENCE and not self.matcher.scores(text):
             return None
         return self.needs.get(ranked.label)
