@@ -9,13 +9,21 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run train shell test lint validate pytest bench clean
+.PHONY: setup run run-scaled train shell test lint validate pytest bench clean
 
 setup:
 	@bash scripts/setup.sh
 
 run: setup
 	@$(PY) -m bot run
+
+# Two Rasa servers and two action servers behind HAProxy, PostgreSQL and Redis
+# (RASA_SERVERS / ACTION_SERVERS choose how many).
+run-scaled: setup
+	@command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy)
+	@bash scripts/start-services.sh
+	@RASA_SERVERS=$${RASA_SERVERS:-2} ACTION_SERVERS=$${ACTION_SERVERS:-2} $(PY) -m bot run
 
 train: setup
 	@$(PY) -m bot train

@@ -18,11 +18,20 @@ DEFAULTS: dict[str, str] = {
     "RASA_TELEMETRY_ENABLED": "false",
     # Action server
     "ACTION_PORT": "5055",
-    "ACTION_ENDPOINT_URL": "http://localhost:5055/webhook",
+    "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
     # Web app (chat page, widget, staff pages)
     "WEB_PORT": "8000",
-    # Where the widget reaches Rasa's socket.io channel, as the browser sees it.
-    "RASA_PUBLIC_URL": "http://localhost:5005",
+    # Where the web app reaches Rasa for the widget's messages (the balancer in a
+    # scaled run). Unset: http://127.0.0.1:RASA_PORT.
+    "RASA_URL": "",
+    # How many Rasa servers and action servers to run. Above 1, HAProxy balances
+    # them, and conversations go to PostgreSQL (POSTGRES_URL) with locks in Redis,
+    # unless TRACKER_STORE_URL, DATABASE_URL or LOCK_STORE_TYPE say otherwise.
+    "RASA_SERVERS": "1",
+    "ACTION_SERVERS": "1",
+    # The PostgreSQL database a scaled run keeps conversations and feedback in;
+    # created if missing.
+    "POSTGRES_URL": "postgresql://postgres@127.0.0.1:5432/flourish",
     # The neutral page "Quick exit" replaces the chat with.
     "QUICK_EXIT_URL": "https://www.bbc.co.uk/weather",
     # The widget's heading on the chat page.
@@ -64,6 +73,9 @@ DEFAULTS: dict[str, str] = {
     "SHOW_EXAMPLE_SERVICES": "false",
     # Whose plan "the plan" means when a young person names no area (a content pack id).
     "DEFAULT_AREA": "camden",
+    # The Rasa model file to serve; unset: the one trained from the current data
+    # (trained first if missing).
+    "RASA_MODEL": "",
     # Where trained models are kept.
     "MODEL_DIR": str(project_path("models")),
     # Where setup builds the offline spaCy pipeline (relative to the project root).

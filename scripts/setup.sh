@@ -29,7 +29,7 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
-# Front-end packages the widget serves (socket.io-client) and its tests use (axe-core),
+# Front-end packages the widget's tests use (axe-core),
 # pinned by package-lock.json; no browser is downloaded.
 npm_stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
 if [ ! -f "$npm_stamp" ]; then

@@ -1,4 +1,7 @@
-"""Starts the whole assistant (Rasa server, action server, web app) as one command.
+"""Starts the whole assistant (Rasa servers, action servers, web app) as one command.
+
+``bot.ops.topology`` says which servers; this module starts them, waits for each
+to answer, restarts one that dies, and stops them all on the way out.
 
 One Ctrl-C stops everything: the children share our process group's signals and
 any that are still running are terminated on the way out.
@@ -6,6 +9,8 @@ any that are still running are terminated on the way out.
 
 from __future__ import annotations
 
+import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -19,31 +24,28 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import PROJECT_ROOT, project_path, settings
 from bot.db.sessions import StoreUnavailable
 from bot.ops import migrations as db_migrations
-from bot.ops.model_store import ensure_model, rasa_command
+from bot.ops.databases import ensure_database, private_folder
+from bot.ops.model_store import ensure_model, model_path, rasa_command
 from bot.ops.retention import apply_retention
+from bot.ops.topology import Server, Topology, balancer_config, plan
 
 
-def server_commands(model: Path) -> dict[str, list[str]]:
-    """The command for each server, keyed by a name for log lines."""
-    return {
-        "actions": rasa_command(
-            "run", "actions", "--actions", "actions", "--port", settings.get("ACTION_PORT")
-        ),
-        "rasa": rasa_command(
-            "run",
-            "--model",
-            str(model),
-            "--port",
-            settings.get("RASA_PORT"),
-            "--credentials",
-            "credentials.yml",
-            "--endpoints",
-            "endpoints.yml",
-            "--cors",
-            f"http://localhost:{settings.get('WEB_PORT')}",
-        ),
-        "web": [sys.executable, "-m", "bot.web"],
-    }
+def server_command(server: Server) -> list[str]:
+    """The command line that starts ``server``."""
+    if server.role == "balancer":
+        return [haproxy_path(), "-db", "-f", str(project_path("var", "haproxy.cfg"))]
+    return [sys.executable, *server.arguments]
+
+
+def haproxy_path() -> str:
+    """Debian's HAProxy, which a scaled run needs in front of its servers."""
+    found = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin:/sbin")
+    if not found:
+        raise FileNotFoundError(
+            "RASA_SERVERS or ACTION_SERVERS above 1 needs HAProxy as the load balancer: "
+            "apt-get install haproxy"
+        )
+    return found
 
 
 def wait_until_up(url: str, timeout: float, processes: dict[str, subprocess.Popen]) -> None:
@@ -61,24 +63,74 @@ def wait_until_up(url: str, timeout: float, processes: dict[str, subprocess.Pope
     raise TimeoutError(f"{url} did not answer within {timeout:.0f}s")
 
 
-def busy_ports() -> list[str]:
+def busy_ports(topology: Topology) -> list[str]:
     """The ports we need that something else is already listening on."""
     busy = []
-    for name in ("RASA_PORT", "ACTION_PORT", "WEB_PORT"):
+    for server in topology.servers:
         with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", int(settings.get(name)))) == 0:
-                busy.append(f"{name}={settings.get(name)}")
+            if sock.connect_ex(("127.0.0.1", server.port)) == 0:
+                busy.append(f"{server.name} on {server.port}")
+    if topology.balanced:
+        action_port = int(settings.get("ACTION_PORT", topology.environment))
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", action_port)) == 0:
+                busy.append(f"the action balancer on {action_port}")
     return busy
 
 
-def start_servers(model: Path) -> dict[str, subprocess.Popen]:
-    """Start every server in the background and return their processes."""
-    env = settings.process_environment()
-    (project_path("var")).mkdir(exist_ok=True)
-    return {
-        name: subprocess.Popen(command, cwd=PROJECT_ROOT, env=env)
-        for name, command in server_commands(model).items()
-    }
+class Supervisor:
+    """Starts each server, and restarts one that dies, a few times at most.
+
+    One dead server must not take the others down (behind the balancer the rest
+    carry on), nor stay dead: it is started again, up to ``MAX_RESTARTS`` times in
+    ``RESTART_WINDOW`` seconds, after which everything stops with a clear line.
+    """
+
+    MAX_RESTARTS = 5
+    RESTART_WINDOW = 300.0
+
+    def __init__(self, topology: Topology) -> None:
+        self.topology = topology
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.restarts: dict[str, list[float]] = {}
+
+    def start(self, server: Server) -> None:
+        self.processes[server.name] = subprocess.Popen(
+            server_command(server), cwd=PROJECT_ROOT, env=dict(self.topology.environment)
+        )
+
+    def start_all(self) -> None:
+        for server in self.topology.servers:
+            self.start(server)
+
+    def check(self) -> str | None:
+        """Restart any server that died; the reason to stop everything, if there is one."""
+        for server in self.topology.servers:
+            process = self.processes[server.name]
+            if process.poll() is None:
+                continue
+            now = time.monotonic()
+            recent = [
+                t for t in self.restarts.get(server.name, []) if now - t < self.RESTART_WINDOW
+            ]
+            if len(recent) >= self.MAX_RESTARTS:
+                return (
+                    f"the {server.name} server stopped {len(recent) + 1} times in "
+                    f"{self.RESTART_WINDOW / 60:.0f} minutes (exit code {process.returncode})"
+                )
+            recent.append(now)
+            self.restarts[server.name] = recent
+            print(
+                f"The {server.name} server stopped (exit code {process.returncode}); "
+                f"restarting it ({len(recent)} of {self.MAX_RESTARTS}).",
+                file=sys.stderr,
+                flush=True,
+            )
+            self.start(server)
+        return None
+
+    def stop(self) -> None:
+        stop_servers(self.processes)
 
 
 def stop_servers(processes: dict[str, subprocess.Popen]) -> None:
@@ -102,18 +154,31 @@ def run() -> int:
     # ignored, and a supervisor stops us with SIGTERM; both must stop the children.
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
-    busy = busy_ports()
+    try:
+        topology = plan(model_path(), os.environ)
+        if topology.balanced:
+            haproxy_path()
+    except (ValueError, FileNotFoundError) as error:
+        print(error, file=sys.stderr)
+        return 1
+    busy = busy_ports(topology)
     if busy:
         print(
             f"Port already in use ({', '.join(busy)}). Is the assistant already running? "
-            "Stop it, or choose other ports with those environment variables.",
+            "Stop it, or choose other ports with RASA_PORT, ACTION_PORT and WEB_PORT.",
             file=sys.stderr,
         )
         return 1
-    model = ensure_model()
+    model = Path(settings.get("RASA_MODEL")) if settings.get("RASA_MODEL") else ensure_model()
+    topology = plan(model, os.environ)
+    env = topology.environment
+    private_folder(project_path("var"))
     try:
-        print(f"Feedback database at revision {db_migrations.upgrade()}.", flush=True)
-        kept = apply_retention()
+        for url in {env["TRACKER_STORE_URL"], env["DATABASE_URL"]}:
+            ensure_database(url)
+        revision = db_migrations.upgrade(env["DATABASE_URL"])
+        print(f"Feedback database at revision {revision}.", flush=True)
+        kept = apply_retention(env)
         print(
             f"Retention: text removed from {kept.feedback_texts_removed} old feedback records, "
             f"{kept.conversations_removed or 0} old conversation events deleted.",
@@ -121,52 +186,68 @@ def run() -> int:
         )
     except (SQLAlchemyError, StoreUnavailable) as error:
         print(
-            f"Could not prepare the feedback database (DATABASE_URL): {error}. "
-            "Is the database server running?",
+            f"Could not prepare the databases (DATABASE_URL, TRACKER_STORE_URL): {error}. "
+            "Is the database server running? (scripts/start-services.sh)",
             file=sys.stderr,
         )
         return 1
-    processes = start_servers(model)
+    if topology.balanced:
+        project_path("var", "haproxy.cfg").write_text(balancer_config(topology))
+    supervisor = Supervisor(topology)
+    supervisor.start_all()
     try:
-        wait_until_up(f"http://localhost:{settings.get('RASA_PORT')}/", 180, processes)
-        wait_until_up(f"http://localhost:{settings.get('ACTION_PORT')}/health", 60, processes)
-        wait_until_up(f"http://localhost:{settings.get('WEB_PORT')}/health", 30, processes)
-        print(
-            "\nThe assistant is running.\n"
-            f"  Chat in a browser: http://localhost:{settings.get('WEB_PORT')}\n"
-            f"  Staff pages: http://localhost:{settings.get('WEB_PORT')}/staff "
-            "(add an account with: .venv/bin/python -m bot staff add-user EMAIL)\n"
-            f"  Chat (REST): POST http://localhost:{settings.get('RASA_PORT')}/webhooks/rest/webhook"
-            ' with {"sender": "me", "message": "hi"}\n'
-            "  Press Ctrl-C to stop everything.\n",
-            flush=True,
-        )
-        while all(p.poll() is None for p in processes.values()):
+        for server in topology.servers:
+            wait_until_up(server.ready_url, 180, supervisor.processes)
+        print(ready_message(topology), flush=True)
+        while True:
+            reason = supervisor.check()
+            if reason:
+                print(f"{reason}; stopping the rest.", file=sys.stderr)
+                return 1
             time.sleep(1)
-        stopped = [name for name, p in processes.items() if p.poll() is not None]
-        print(f"A server stopped ({', '.join(stopped)}); stopping the rest.", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("\nStopping…", flush=True)
         return 0
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        stop_servers(processes)
+        supervisor.stop()
+
+
+def ready_message(topology: Topology) -> str:
+    env = topology.environment
+    web, rasa = settings.get("WEB_PORT", env), settings.get("RASA_PORT", env)
+    lines = ["", "The assistant is running."]
+    if topology.balanced:
+        lines.append(
+            f"  {len(topology.of_role('rasa'))} Rasa servers and "
+            f"{len(topology.of_role('actions'))} action servers behind HAProxy; "
+            "conversations in PostgreSQL, locks in Redis."
+        )
+    lines += [
+        f"  Chat in a browser: http://localhost:{web}",
+        f"  Staff pages: http://localhost:{web}/staff "
+        "(add an account with: .venv/bin/python -m bot staff add-user EMAIL)",
+        f"  Chat (REST): POST http://localhost:{rasa}/webhooks/rest/webhook"
+        ' with {"sender": "me", "message": "hi"}',
+        "  Press Ctrl-C to stop everything.",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def shell() -> int:
     """Chat in the terminal with the current model and a live action server."""
     model = ensure_model()
-    env = settings.process_environment()
-    actions = subprocess.Popen(server_commands(model)["actions"], cwd=PROJECT_ROOT, env=env)
+    topology = plan(model, {**os.environ, "RASA_SERVERS": "1", "ACTION_SERVERS": "1"})
+    supervisor = Supervisor(topology)
+    (actions,) = topology.of_role("actions")
+    supervisor.start(actions)
     try:
-        wait_until_up(
-            f"http://localhost:{settings.get('ACTION_PORT')}/health", 60, {"actions": actions}
-        )
+        wait_until_up(actions.ready_url, 60, supervisor.processes)
         return subprocess.call(
             rasa_command("shell", "--model", str(model), "--endpoints", "endpoints.yml"),
             cwd=PROJECT_ROOT,
-            env=env,
+            env=dict(topology.environment),
         )
     finally:
-        stop_servers({"actions": actions})
+        supervisor.stop()

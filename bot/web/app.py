@@ -2,8 +2,8 @@
 
 The page sets no cookies, loads nothing from third parties, and logs no IP
 addresses (aiohttp's access log is off): a young person's visit leaves as little
-trace as we can manage. The widget talks to Rasa's socket.io channel directly;
-``RASA_PUBLIC_URL`` is where the browser finds it.
+trace as we can manage. The widget talks only to this app (``POST /chat``, see
+``bot.web.chat_gateway``), which passes each message to Rasa at ``RASA_URL``.
 """
 
 from __future__ import annotations
@@ -12,31 +12,22 @@ import html
 import json
 from pathlib import Path
 from typing import Mapping
-from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot import project_path, settings
+from bot import settings
+from bot.web.chat_gateway import setup_chat_gateway
 from bot.web.staff import setup_staff
 
 STATIC_DIR = Path(__file__).parent / "static"
-SOCKET_IO_CLIENT = project_path("node_modules/socket.io-client/dist/socket.io.min.js")
 
 
-def origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def security_headers(rasa_url: str) -> dict[str, str]:
-    """A strict policy: our own scripts and styles, and the Rasa server, nothing else."""
-    rasa = origin(rasa_url)
-    sockets = rasa.replace("http://", "ws://").replace("https://", "wss://")
+def security_headers() -> dict[str, str]:
+    """A strict policy: our own scripts, styles and connections, nothing else."""
     return {
         "Content-Security-Policy": (
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            f"connect-src 'self' {rasa} {sockets}; base-uri 'none'; form-action 'self'; "
-            "frame-ancestors 'self'"
+            "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
         ),
         "Referrer-Policy": "no-referrer",
         "X-Content-Type-Options": "nosniff",
@@ -46,7 +37,6 @@ def security_headers(rasa_url: str) -> dict[str, str]:
 
 def chat_page(config: Mapping[str, str]) -> str:
     attrs = {
-        "data-server-url": config["RASA_PUBLIC_URL"],
         "data-title": config["WEB_TITLE"],
         "data-area": config["DEFAULT_AREA"],
         "data-exit-url": config["QUICK_EXIT_URL"],
@@ -83,9 +73,9 @@ how understood you feel. You don't need to give your name.</p>
 def make_app(env: Mapping[str, str] | None = None) -> web.Application:
     config = {
         name: settings.get(name, env)
-        for name in ("RASA_PUBLIC_URL", "WEB_TITLE", "DEFAULT_AREA", "QUICK_EXIT_URL")
+        for name in ("WEB_TITLE", "DEFAULT_AREA", "QUICK_EXIT_URL")
     }
-    headers = security_headers(config["RASA_PUBLIC_URL"])
+    headers = security_headers()
     page = chat_page(config)
 
     async def index(request: web.Request) -> web.Response:
@@ -115,9 +105,8 @@ def make_app(env: Mapping[str, str] | None = None) -> web.Application:
     app.router.add_get("/static/widget.css", static_file(STATIC_DIR / "widget.css", "text/css"))
     app.router.add_get("/static/page.css", static_file(STATIC_DIR / "page.css", "text/css"))
     app.router.add_get("/static/staff.css", static_file(STATIC_DIR / "staff.css", "text/css"))
-    app.router.add_get(
-        "/static/vendor/socket.io.min.js", static_file(SOCKET_IO_CLIENT, "text/javascript")
-    )
+    rasa_url = settings.get("RASA_URL", env) or f"http://127.0.0.1:{settings.get('RASA_PORT', env)}"
+    setup_chat_gateway(app, rasa_url)
     app["config"] = json.dumps(config)
     setup_staff(app, env)
     return app

@@ -44,7 +44,7 @@ def web_app(
         {
             **os.environ,
             "WEB_PORT": str(port),
-            "RASA_PUBLIC_URL": rasa_server,
+            "RASA_URL": rasa_server,
             # A neutral local page, so the test makes no request off this machine.
             "QUICK_EXIT_URL": f"http://127.0.0.1:{port}/health",
             "DATABASE_URL": feedback_db_url,

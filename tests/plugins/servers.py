@@ -60,7 +60,7 @@ def chat_with_database_down(
 
 @pytest.fixture(scope="session")
 def web_port() -> int:
-    """The web app's port, chosen first so the Rasa server's CORS can allow it."""
+    """The web app's port, chosen before it starts so tests can point pages at it."""
     return free_port()
 
 
@@ -69,7 +69,6 @@ def rasa_server(
     trained_model: Path,
     action_server: str,
     tmp_path_factory: pytest.TempPathFactory,
-    web_port: int,
 ) -> Iterator[str]:
     """A real ``rasa run`` with our credentials and endpoints; yields its base URL."""
     port = free_port()
@@ -85,7 +84,6 @@ def rasa_server(
     command = [
         sys.executable, "-m", "rasa", "run", "--model", str(trained_model), "--port", str(port),
         "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
-        "--cors", f"http://127.0.0.1:{web_port}",
     ]  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     with running_server(command, env, f"{url}/", log, 240):

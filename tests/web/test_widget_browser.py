@@ -137,13 +137,13 @@ def test_small_screens_have_no_horizontal_scroll_and_a_screenshot_is_kept(browse
         context.close()
 
 
-def test_the_widget_embeds_in_another_page_with_one_script_tag(context, web_app, rasa_server):
+def test_the_widget_embeds_in_another_page_with_one_script_tag(context, web_app):
     page = context.new_page()
     page.goto(f"{web_app}/health")  # any other page of this machine
     page.set_content(
         "<!doctype html><html lang='en'><head><title>Council site</title></head><body>"
         "<h1>Our council</h1>"
-        f"<script src='{web_app}/widget.js' data-server-url='{rasa_server}' "
+        f"<script src='{web_app}/widget.js' "
         "data-title='Ask us' data-area='norfolk'></script></body></html>"
     )
     page.get_by_role("heading", name="Ask us").wait_for()

@@ -1,7 +1,7 @@
 /*
  * The Flourish chat widget: one script tag, no third-party requests, no cookies.
  *
- *   <script src="https://ASSISTANT/widget.js" data-server-url="https://RASA"
+ *   <script src="https://ASSISTANT/widget.js"
  *           data-title="Chat" data-area="camden" data-exit-url="https://www.bbc.co.uk/weather"
  *           data-target="element-id (optional)" defer></script>
  *
@@ -10,8 +10,8 @@
  * one heading, not two), and data-layout="fill" (the widget fills the height of its
  * target, which the page sizes, and the conversation scrolls inside it).
  *
- * It loads socket.io-client from the same place as this file, talks to Rasa's
- * socketio channel, and keeps the conversation in sessionStorage so a reload
+ * It sends each message to /chat beside this file (the web app passes it to Rasa:
+ * bot/web/chat_gateway.py), and keeps the conversation in sessionStorage so a reload
  * keeps it and closing the tab forgets it. Messages are added as text nodes,
  * never as HTML, so nothing a message says can run in the page.
  */
@@ -22,7 +22,6 @@
   if (!script) { return; }
   var base = new URL(".", script.src);
   var config = {
-    serverUrl: script.getAttribute("data-server-url") || base.origin.replace(/:\d+$/, ":5005"),
     title: script.getAttribute("data-title") || "Chat",
     area: script.getAttribute("data-area") || "",
     exitUrl: script.getAttribute("data-exit-url") || "https://www.bbc.co.uk/weather",
@@ -30,6 +29,9 @@
     titleId: script.getAttribute("data-title-id"),
     layout: script.getAttribute("data-layout")
   };
+  var chatUrl = new URL("chat", base).href;
+  var CANT_CONNECT = "Sorry, the chat can't connect right now. If you need help now, " +
+    "call Childline free on 0800 1111, or 999 in an emergency.";
   var KEYS = { session: "flourish-chat-session", history: "flourish-chat-history" };
   var store = window.sessionStorage;
 
@@ -255,13 +257,11 @@
     keepInView(bubble, from);
   }
 
-  // --- Talking to Rasa -------------------------------------------------------
-  var socket = null;
+  // --- Talking to the assistant ---------------------------------------------
+  // Each message is one POST to the web app's /chat, which passes it to Rasa and
+  // answers with the replies. Messages go one at a time, in the order sent.
   var typingTimer = null;
-  // Rasa sends replies to the room named after the session, which the socket joins
-  // on "session_confirm"; anything sent before that waits here.
-  var ready = false;
-  var waiting = [];
+  var queue = Promise.resolve();
 
   function setTyping(on) {
     typing.hidden = !on;
@@ -283,59 +283,43 @@
     remember(entry);
     show(entry);
     post(text);
-    if (!ready) {
-      status.textContent = "Connecting… your message will be sent when the chat is ready.";
-    }
   }
 
-  // Sends to Rasa without showing anything as the person's message: the greeting
-  // that opens the chat is the widget's doing, not something they said.
+  // Sends without showing anything as the person's message: the greeting that
+  // opens the chat is the widget's doing, not something they said.
   function post(text) {
+    queue = queue.then(function () { return deliver(text); });
+  }
+
+  function deliver(text) {
     setTyping(true);
-    var packet = {
-      message: text,
-      session_id: sessionId(),
-      customData: { area: config.area, language: document.documentElement.lang || "en" }
-    };
-    if (ready) {
-      socket.emit("user_uttered", packet);
-    } else {
-      waiting.push(packet);
-    }
+    return fetch(chatUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ session_id: sessionId(), message: text })
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        setTyping(false);
+        if (!response.ok) {
+          status.textContent = body.error || CANT_CONNECT;
+          return;
+        }
+        status.textContent = "";
+        (body.messages || []).forEach(receive);
+      });
+    }).catch(function () {
+      setTyping(false);
+      status.textContent = CANT_CONNECT;
+    });
   }
 
   function receive(data) {
-    setTyping(false);
-    var buttons = (data.quick_replies || data.buttons || []).map(function (b) {
+    var buttons = (data.buttons || []).map(function (b) {
       return { title: b.title, payload: b.payload };
     });
     var entry = { from: "bot", text: data.text || "", buttons: buttons };
-    if (data.attachment && data.attachment.payload && data.attachment.payload.src) {
-      entry.text += (entry.text ? "\n" : "") + data.attachment.payload.src;
-    }
     remember(entry);
     show(entry);
-  }
-
-  function connect() {
-    // Long-polling only: Rasa 3.6's Sanic 21.12 server answers the websocket upgrade
-    // with frames browsers reject ("Invalid frame header"), so upgrading only adds
-    // console errors. Polling needs Rasa's --cors to allow this page's origin.
-    socket = window.io(config.serverUrl, { transports: ["polling"], upgrade: false });
-    socket.on("connect", function () {
-      socket.emit("session_request", { session_id: sessionId() });
-    });
-    socket.on("session_confirm", function () {
-      ready = true;
-      status.textContent = "";
-      while (waiting.length) { socket.emit("user_uttered", waiting.shift()); }
-    });
-    socket.on("disconnect", function () { ready = false; });
-    socket.on("bot_uttered", receive);
-    socket.on("connect_error", function () {
-      setTyping(false);
-      status.textContent = "Sorry, the chat can't connect right now. If you need help now, call Childline free on 0800 1111, or 999 in an emergency.";
-    });
   }
 
   // --- Quick exit ------------------------------------------------------------
@@ -343,7 +327,6 @@
     try {
       store.removeItem(KEYS.session);
       store.removeItem(KEYS.history);
-      if (socket) { socket.disconnect(); }
     } finally {
       window.location.replace(config.exitUrl);
     }
@@ -384,14 +367,5 @@
     show(index === past.length - 1 ? entry : { from: entry.from, text: entry.text });
   });
 
-  var loader = el("script");
-  loader.src = new URL("static/vendor/socket.io.min.js", base).href;
-  loader.onload = function () {
-    connect();
-    if (!past.length) { post("/greet"); }
-  };
-  loader.onerror = function () {
-    status.textContent = "Sorry, the chat could not load. If you need help now, call Childline free on 0800 1111.";
-  };
-  document.head.appendChild(loader);
+  if (!past.length) { post("/greet"); }
 })();
