@@ -74,9 +74,7 @@ class RiskSignalClassifier(GraphComponent, IntentClassifier):
         for message in messages:
             text = message.get(FULL_TEXT) or message.get(TEXT) or ""
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            assessment = self.safety_net.assess(
-                text, intent_model_suspects=intent == RISK_INTENT
-            )
+            assessment = self.safety_net.assess(text, intent_model_suspects=intent == RISK_INTENT)
             if assessment is None:
                 continue
             if assessment.level == SOFT and intent in ALREADY_SIGNPOSTED:
@@ -107,9 +105,7 @@ def mark_risk(
         assessment.reason,
     )
     if not keep_intent:
-        message.set(
-            INTENT, {INTENT_NAME_KEY: RISK_INTENT, "confidence": 1.0}, add_to_output=True
-        )
+        message.set(INTENT, {INTENT_NAME_KEY: RISK_INTENT, "confidence": 1.0}, add_to_output=True)
     found = [(LEVEL_ENTITY, assessment.level)]
     if assessment.category:
         found.append((RISK_ENTITY, assessment.category))
