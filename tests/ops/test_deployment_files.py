@@ -37,6 +37,7 @@ ALLOWED_ENV = {
     "PYTHONDONTWRITEBYTECODE": "no .pyc files in a read-only image",
     "TF_CPP_MIN_LOG_LEVEL": "what settings.process_environment() sets for every child",
     "PGPASSWORD": "libpq's password, so database URLs carry none",
+    "HOME": "Rasa and matplotlib keep their settings under it, whichever uid runs the image",
 }
 #: Image defaults that deliberately differ from bot/settings.py's.
 IMAGE_OVERRIDES = {"RASA_MODEL": "the model trained into the image, under a fixed name"}
