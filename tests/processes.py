@@ -65,6 +65,21 @@ def running_server(
         stop(process)
 
 
+def pids_running(*arguments: str) -> list[int]:
+    """Processes whose command line holds every one of ``arguments`` (read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            words = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        if all(argument in words for argument in arguments):
+            found.append(int(entry.name))
+    return found
+
+
 def require_service(host: str, port: int, name: str) -> None:
     """Fail (not skip) with a clear message when a service the test needs is down."""
     try:

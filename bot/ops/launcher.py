@@ -33,8 +33,13 @@ from bot.ops.topology import Server, Topology, balancer_config, plan
 def server_command(server: Server) -> list[str]:
     """The command line that starts ``server``."""
     if server.role == "balancer":
-        return [haproxy_path(), "-db", "-f", str(project_path("var/haproxy.cfg"))]
+        return [haproxy_path(), "-db", "-f", str(balancer_config_path(server.port))]
     return [sys.executable, *server.arguments]
+
+
+def balancer_config_path(port: int) -> Path:
+    """HAProxy's configuration for the run on ``port`` (two runs never share one)."""
+    return project_path(f"var/haproxy-{port}.cfg")
 
 
 def haproxy_path() -> str:
@@ -192,7 +197,9 @@ def run() -> int:
         )
         return 1
     if topology.balanced:
-        project_path("var/haproxy.cfg").write_text(balancer_config(topology))
+        balancer_config_path(int(settings.get("RASA_PORT", env))).write_text(
+            balancer_config(topology)
+        )
     supervisor = Supervisor(topology)
     supervisor.start_all()
     try:
