@@ -59,7 +59,9 @@ def main() -> None:
     parser.add_argument("--half", choices=["tune", "report", "all"], default="report")
     parser.add_argument("--misses", action="store_true")
     args = parser.parse_args()
-    logging.disable(logging.WARNING)
+    import rasa.utils.common
+
+    rasa.utils.common.configure_logging_and_warnings(logging.WARNING)
     if not args.models:
         from bot.ops.model_store import model_path
 

@@ -73,6 +73,10 @@ DEFAULTS: dict[str, str] = {
     "SHOW_EXAMPLE_SERVICES": "false",
     # Whose plan "the plan" means when a young person names no area (a content pack id).
     "DEFAULT_AREA": "camden",
+    # Our two fixes to Rasa 3.6 (models load without tracing a training graph; action
+    # responses checked by a validator built once): "false" runs Rasa as it ships,
+    # for comparison in benchmarks.
+    "RASA_SPEEDUPS": "true",
     # The Rasa model file to serve; unset: the one trained from the current data
     # (trained first if missing).
     "RASA_MODEL": "",
