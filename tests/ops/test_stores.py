@@ -6,13 +6,14 @@ import asyncio
 import uuid
 
 from rasa.core.lock_store import LockStore, RedisLockStore
-from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 
 from bot import PROJECT_ROOT, settings
+from bot.rasa_components.conversation_store import ConversationStore
 
 DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
 
@@ -39,16 +40,24 @@ def test_default_tracker_store_is_sqlite(tmp_path, monkeypatch):
         "tracker_store", {"TRACKER_STORE_URL": f"sqlite:///{tmp_path}/t.db"}, monkeypatch
     )
     store = TrackerStore.create(config, DOMAIN)
-    assert isinstance(store, SQLTrackerStore) and store.engine.dialect.name == "sqlite"
+    # Rasa falls back to an in-memory store, with only a warning, if ours fails to load.
+    assert isinstance(store, ConversationStore)
+    assert store.engine.dialect.name == "sqlite"
     round_trip(store)
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
 
 
 def test_postgres_tracker_store_from_environment(postgres_url, monkeypatch):
     """Setting TRACKER_STORE_URL is all it takes to keep conversations in PostgreSQL."""
     config = endpoint("tracker_store", {"TRACKER_STORE_URL": postgres_url}, monkeypatch)
     store = TrackerStore.create(config, DOMAIN)
-    assert isinstance(store, SQLTrackerStore) and store.engine.dialect.name == "postgresql"
+    assert isinstance(store, ConversationStore)
+    assert store.engine.dialect.name == "postgresql"
     round_trip(store)
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "off"
 
 
 def test_default_lock_store_is_in_memory(monkeypatch):
