@@ -101,7 +101,9 @@ class Supervisor:
 
     def start(self, server: Server) -> None:
         self.processes[server.name] = subprocess.Popen(
-            server_command(server), cwd=PROJECT_ROOT, env=dict(self.topology.environment)
+            server_command(server),
+            cwd=PROJECT_ROOT,
+            env={**self.topology.environment, **server.environment},
         )
 
     def start_all(self) -> None:
@@ -218,6 +220,8 @@ def run() -> int:
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         supervisor.stop()
+        if topology.balanced:
+            balancer_config_path(int(settings.get("RASA_PORT", env))).unlink(missing_ok=True)
 
 
 def ready_message(topology: Topology) -> str:

@@ -130,20 +130,28 @@ def balancer_config(topology: Topology) -> str:
     """HAProxy's configuration: Rasa and action servers each behind one port.
 
     Health checks every second take a dead server out of rotation; a request that
-    cannot connect is retried on another server (``option redispatch``), so a
-    killed server costs no conversation. ``leastconn`` suits turns of uneven cost.
+    cannot connect, or whose kept-alive connection the dead server dropped before
+    answering anything, is retried on another server (``retry-on``, ``option
+    redispatch``), so a killed server costs no conversation: it had saved nothing of
+    that turn. ``leastconn`` suits turns of uneven cost.
     """
     env = topology.environment
     sections = [
         "global",
         "    maxconn 4096",
+        "    log stderr format raw local0",
         "defaults",
         "    mode http",
+        # Only failed requests are logged (to the launcher's output), without addresses.
+        "    log global",
+        "    option dontlog-normal",
+        '    log-format "%b/%s %ST %tsc %Tt ms retries=%rc %HM %HPO"',
         "    timeout connect 2s",
         "    timeout client 120s",
         "    timeout server 120s",
         "    timeout http-keep-alive 30s",
         "    retries 3",
+        "    retry-on conn-failure empty-response",
         "    option redispatch",
         "    option http-keep-alive",
     ]

@@ -250,7 +250,10 @@ def test_a_killed_rasa_server_costs_no_conversation_and_is_restarted(scaled):
     port = scaled.rasa[0].rsplit(":", 1)[1]
     (victim,) = pids_running("rasa", "run", "--port", port)
     os.kill(victim, signal.SIGKILL)
-    replies = [say(scaled.balancer, sender, message) for message in FEEDBACK[2:]]
+    try:
+        replies = [say(scaled.balancer, sender, message) for message in FEEDBACK[2:]]
+    except AssertionError as error:
+        raise AssertionError(f"{error}\nlauncher log:\n{scaled.log.read_text()[-3000:]}") from None
     assert "is saved" in replies[-1], replies
     assert saved_feedback(scaled.database_url, words) == 1
     # The launcher starts it again, and says so.
