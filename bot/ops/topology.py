@@ -129,7 +129,7 @@ def plan(model: Path | str, env: Mapping[str, str]) -> Topology:
 def balancer_config(topology: Topology) -> str:
     """HAProxy's configuration: Rasa and action servers each behind one port.
 
-    Health checks every second take a dead server out of rotation; a request that
+    Health checks every two seconds take a dead server out of rotation; a request that
     cannot connect, or whose kept-alive connection the dead server dropped before
     answering anything, is retried on another server (``retry-on``, ``option
     redispatch``), so a killed server costs no conversation: it had saved nothing of
@@ -150,9 +150,13 @@ def balancer_config(topology: Topology) -> str:
         "    timeout client 120s",
         "    timeout server 120s",
         "    timeout http-keep-alive 30s",
+        # A busy Rasa server answers its health check late, not never: marking it
+        # down would send its share to the other, busier still. A dead one refuses
+        # connections at once, and the request goes elsewhere (retry-on).
+        "    timeout check 10s",
         "    retries 3",
         "    retry-on conn-failure empty-response",
-        "    option redispatch",
+        "    option redispatch 1",
         "    option http-keep-alive",
     ]
     for role, public_port, check in (
@@ -170,6 +174,6 @@ def balancer_config(topology: Topology) -> str:
         ]
         for server in topology.of_role(role):
             sections.append(
-                f"    server {server.name} 127.0.0.1:{server.port} check inter 1s fall 2 rise 1"
+                f"    server {server.name} 127.0.0.1:{server.port} check inter 2s fall 3 rise 1"
             )
     return "\n".join(sections) + "\n"
