@@ -33,7 +33,7 @@ from bot.ops.topology import Server, Topology, balancer_config, plan
 def server_command(server: Server) -> list[str]:
     """The command line that starts ``server``."""
     if server.role == "balancer":
-        return [haproxy_path(), "-db", "-f", str(project_path("var", "haproxy.cfg"))]
+        return [haproxy_path(), "-db", "-f", str(project_path("var/haproxy.cfg"))]
     return [sys.executable, *server.arguments]
 
 
@@ -192,7 +192,7 @@ def run() -> int:
         )
         return 1
     if topology.balanced:
-        project_path("var", "haproxy.cfg").write_text(balancer_config(topology))
+        project_path("var/haproxy.cfg").write_text(balancer_config(topology))
     supervisor = Supervisor(topology)
     supervisor.start_all()
     try:
