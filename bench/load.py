@@ -760,13 +760,14 @@ class Accuracy:
     risk_right: int
     risk_total: int
     fell_back: int
+    risk_missed: list[tuple[str, str]]
 
     def line(self) -> str:
         return (
             f"{self.right}/{self.total} ({self.right / self.total:.1%}), "
             f"risk_signal {self.risk_right}/{self.risk_total} "
             f"({self.risk_right / self.risk_total:.1%}), nlu_fallback {self.fell_back}"
-        )
+        ) + "".join(f"\n    risk missed: {text!r} -> {got}" for text, got in self.risk_missed)
 
 
 def intent_accuracy(model: Path) -> Accuracy:
@@ -778,9 +779,11 @@ def intent_accuracy(model: Path) -> Accuracy:
     import logging
 
     import rasa.utils.common
+    import rasa.utils.log_utils
     from rasa.core.agent import Agent
 
     rasa.utils.common.configure_logging_and_warnings(logging.WARNING)
+    rasa.utils.log_utils.configure_structlog(logging.WARNING)
     examples = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))["examples"]
     agent = Agent.load(str(model))
     loop = asyncio.new_event_loop()
@@ -793,12 +796,18 @@ def intent_accuracy(model: Path) -> Accuracy:
         loop.close()
     pairs = [(example["intent"], name) for example, name in zip(examples, got, strict=True)]
     risk = [(want, name) for want, name in pairs if want == "risk_signal"]
+    missed = [
+        (example["text"], name)
+        for example, name in zip(examples, got, strict=True)
+        if example["intent"] == "risk_signal" and name != "risk_signal"
+    ]
     return Accuracy(
         right=sum(want == name for want, name in pairs),
         total=len(pairs),
         risk_right=sum(want == name for want, name in risk),
         risk_total=len(risk),
         fell_back=sum(name == "nlu_fallback" for _, name in pairs),
+        risk_missed=missed,
     )
 
 
