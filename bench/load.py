@@ -34,6 +34,15 @@ Run (our model must exist: ``.venv/bin/python -m bot train``)::
     .venv/bin/python bench/load.py          # everything: 20-30 minutes
     .venv/bin/python bench/load.py --url http://localhost:5005  # a running assistant
 
+Columns: ``convs`` conversations started; ``msgs`` messages answered (HTTP 200),
+the basis of the percentiles and of ``msg/s``; ``sent/s`` messages sent per second
+of the level; ``errors`` HTTP errors and timeouts (their messages are not in the
+percentiles; the conversation ends there); ``wrong`` answered without the words
+that step expects (listed under the table); ``risk`` risk messages sent. In the
+open loop only a conversation's start is on the Poisson clock: its next message
+waits for the reply, as a person would, so ``sent/s`` falls below the rate asked
+once the server saturates, and the first message's latency shows the queue.
+
 Options: ``--topology single|scaled|both``, ``--pipelines ours,default``,
 ``--concurrency 1 20 50``, ``--rates 10 30 60``, ``--duration`` (seconds per load
 level, default 30), ``--conversations`` (at most this many conversations per
@@ -82,6 +91,7 @@ BASE_PORTS = (7005, 7055, 7100)  # RASA_PORT, ACTION_PORT, WEB_PORT
 BENCH_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/flourish_bench"
 START_TIMEOUT = 240.0
 P95_TARGET_MS = 300.0
+ERROR_PAUSE = 1.0  # seconds a closed-loop worker waits after a failed conversation
 RISK_EVERY = 20  # one conversation in this many carries a risk message
 
 
@@ -283,12 +293,13 @@ async def play(
     stats: Stats,
     deadline: float,
     scheduled: float | None = None,
-) -> None:
+) -> bool:
     """Play conversation ``index`` until it ends, a request fails, or ``deadline`` passes.
 
     Latency runs from ``scheduled`` for the first message when given (open loop:
-    the time the conversation was due to start), else from the moment of sending.
-    A failed request ends the conversation: its state is unknown after that.
+    the time the conversation was due to start), else from the moment of sending;
+    only answered messages (HTTP 200) count in latency and throughput. A failed
+    request ends the conversation (its state is unknown after that): False.
     """
     kind, steps = dialogue(index)
     sender = f"bench-{uuid.uuid4().hex}"
@@ -296,7 +307,7 @@ async def play(
     for number, step in enumerate(steps):
         now = time.perf_counter()
         if now >= deadline:
-            return
+            return True
         start = scheduled if (number == 0 and scheduled is not None) else now
         stats.sent += 1
         if kind == "risk" and step.expect == CRISIS:
@@ -307,19 +318,20 @@ async def play(
                 status = r.status
         except asyncio.TimeoutError:
             stats.errors["timeout"] += 1
-            return
+            return False
         except (aiohttp.ClientError, ValueError) as error:
             stats.errors[type(error).__name__] += 1
-            return
-        stats.latencies.append(time.perf_counter() - start)
+            return False
         if status != 200:
             stats.errors[f"HTTP {status}"] += 1
-            return
+            return False
+        stats.latencies.append(time.perf_counter() - start)
         text = reply_text(body)
         if not text.strip() or any(part not in text for part in step.expect):
             key = (kind, step.message, " + ".join(step.expect) or "(any reply)")
             stats.wrong[key] += 1
             stats.wrong_example.setdefault(key, text)
+    return True
 
 
 def new_session(timeout: float) -> aiohttp.ClientSession:
@@ -333,7 +345,12 @@ def new_session(timeout: float) -> aiohttp.ClientSession:
 async def closed_loop(
     url: str, concurrency: int, duration: float, cap: int | None, timeout: float
 ) -> Stats:
-    """``concurrency`` conversations at a time, back to back, for ``duration`` seconds."""
+    """``concurrency`` conversations at a time, back to back, for ``duration`` seconds.
+
+    A person whose conversation failed does not start again that very instant:
+    the worker waits ``ERROR_PAUSE`` seconds, so a server answering errors fast
+    (a balancer with no server left, say) is not flooded by instant retries.
+    """
     stats = Stats(f"closed C={concurrency}")
     counter = itertools.count()
     async with new_session(timeout) as session:
@@ -345,7 +362,8 @@ async def closed_loop(
                 index = next(counter)
                 if cap is not None and index >= cap:
                     return
-                await play(session, url, index, stats, deadline)
+                if not await play(session, url, index, stats, deadline):
+                    await asyncio.sleep(max(0.0, min(ERROR_PAUSE, deadline - time.perf_counter())))
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         stats.elapsed = time.perf_counter() - start
