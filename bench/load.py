@@ -11,7 +11,7 @@ one risk message in every twenty conversations), checks every reply, and measure
 * closed loop: C conversations at a time (C = 1, 20, 50), each sending its next
   message as soon as the previous reply arrives (no think time);
 * open loop: new conversations start on a Poisson schedule so that messages arrive
-  at a fixed rate (10, 30, 60 messages/s), and latency counts from the scheduled
+  at a fixed rate (2, 5, 10, 30, 60 messages/s), and latency counts from the scheduled
   send time, so time spent queueing shows;
 * per run: p50/p95/p99 latency, throughput, errors (HTTP errors and timeouts) and
   wrong replies (the reply lacks what that step expects) apart; the time from
@@ -30,8 +30,8 @@ auth), Redis on 6379 (``bash scripts/start-services.sh``) and HAProxy.
 
 Run (our model must exist: ``.venv/bin/python -m bot train``)::
 
-    .venv/bin/python bench/load.py --quick --topology single --pipelines ours  # ~3 min
-    .venv/bin/python bench/load.py          # everything: 20-30 minutes
+    .venv/bin/python bench/load.py --quick --topology single --pipelines ours  # ~5 min
+    .venv/bin/python bench/load.py          # everything: about 30 minutes
     .venv/bin/python bench/load.py --url http://localhost:5005  # a running assistant
 
 Columns: ``convs`` conversations started; ``msgs`` messages answered (HTTP 200),
@@ -44,7 +44,7 @@ waits for the reply, as a person would, so ``sent/s`` falls below the rate asked
 once the server saturates, and the first message's latency shows the queue.
 
 Options: ``--topology single|scaled|both``, ``--pipelines ours,default``,
-``--concurrency 1 20 50``, ``--rates 10 30 60``, ``--duration`` (seconds per load
+``--concurrency 1 20 50``, ``--rates 2 5 10 30 60``, ``--duration`` (seconds per load
 level, default 30), ``--conversations`` (at most this many conversations per
 closed-loop level), ``--timeout`` (seconds per message), ``--quick`` (C=1 and 20,
 one rate, 10 s each, no default pipeline).
@@ -895,7 +895,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pipelines", default="ours,default", help="ours,default (or one)")
     parser.add_argument("--url", help="only load a running assistant, e.g. http://localhost:5005")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 20, 50])
-    parser.add_argument("--rates", type=float, nargs="+", default=[10, 30, 60])
+    parser.add_argument("--rates", type=float, nargs="+", default=[2, 5, 10, 30, 60])
     parser.add_argument("--duration", type=float, default=30.0, help="seconds per level")
     parser.add_argument("--conversations", type=int, help="cap per closed-loop level")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per message")
