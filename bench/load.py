@@ -33,6 +33,8 @@ Run (our model must exist: ``.venv/bin/python -m bot train``)::
     .venv/bin/python bench/load.py --quick --topology single --pipelines ours  # ~5 min
     .venv/bin/python bench/load.py          # everything: about 30 minutes
     .venv/bin/python bench/load.py --url http://localhost:5005  # a running assistant
+    git worktree add /tmp/before COMMIT   # then train its model there (python -m bot train)
+    .venv/bin/python bench/load.py --before /tmp/before   # that code too, in the same run
 
 Columns: ``convs`` conversations started; ``msgs`` messages answered (HTTP 200),
 the basis of the percentiles and of ``msg/s``; ``sent/s`` messages sent per second
@@ -528,8 +530,10 @@ class Running:
     first_reply_after: float = 0.0
 
 
-def start_assistant(topology: str, model: Path, workdir: Path, name: str) -> Running:
-    """Start ``python -m bot run`` for ``topology`` on free ports and wait for it."""
+def start_assistant(
+    topology: str, model: Path, workdir: Path, name: str, root: Path = ROOT
+) -> Running:
+    """Start ``python -m bot run`` of the checkout at ``root`` on free ports and wait for it."""
     rasa_port, action_port, web_port = free_ports()
     env = dict(os.environ)
     env.update(
@@ -572,7 +576,7 @@ def start_assistant(topology: str, model: Path, workdir: Path, name: str) -> Run
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run"],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -866,7 +870,8 @@ def bench_topology(
 ) -> RunResult:
     name = f"{pipeline}-{topology}"
     print(f"\n== {pipeline} pipeline, {topology}: {TOPOLOGIES[topology]} ==", flush=True)
-    running = start_assistant(topology, model, workdir, name)
+    root = Path(args.before) if pipeline == "before" else ROOT
+    running = start_assistant(topology, model, workdir, name, root)
     try:
         print(
             f"Start to first answer: / after {running.up_after:.1f} s, "
@@ -901,6 +906,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per message")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="a smoke run: C=1,20, one rate")
+    parser.add_argument(
+        "--before",
+        help="a checkout of the code to compare with, its model trained "
+        "(git worktree add /tmp/before COMMIT), run as pipeline 'before', single server",
+    )
     args = parser.parse_args(argv)
     pipelines = [name.strip() for name in args.pipelines.split(",") if name.strip()]
     if not pipelines or set(pipelines) - {"ours", "default"}:
@@ -910,6 +920,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.rates = args.rates[:1]
         args.duration = min(args.duration, 10.0)
         pipelines = [name for name in pipelines if name != "default"] or ["ours"]
+    if args.before:
+        pipelines = ["before", *pipelines]
     args.pipelines = pipelines
     args.topologies = ["single", "scaled"] if args.topology == "both" else [args.topology]
     return args
@@ -940,6 +952,13 @@ def main(argv: list[str] | None = None) -> int:
             models["default"] = ensure_default_model(workdir)
         if "ours" in args.pipelines:
             models["ours"] = ours
+        if args.before:
+            models["before"] = Path(
+                subprocess.run(
+                    [sys.executable, "-m", "bot", "model-path"],
+                    cwd=args.before, capture_output=True, text=True, check=True,
+                ).stdout.strip()
+            )  # fmt: skip
         for pipeline in args.pipelines:
             topologies = args.topologies if pipeline == "ours" else ["single"]
             for topology in topologies:
