@@ -48,7 +48,9 @@ bench: setup
 	$(PY) bench/impact_eval.py
 	$(PY) bench/feedback_store.py
 	$(PY) bench/staff_pages.py
-	@echo "Latency: start the assistant (make run), then: $(PY) bench/latency.py --concurrency 1 20"
+	$(PY) bench/tracker_store.py
+	$(PY) bench/startup.py --runs 1
+	@echo "Load (about 30 minutes; starts its own servers): $(PY) bench/load.py"
 
 clean:
 	rm -rf models var .spacy .pytest_cache results

@@ -1,12 +1,12 @@
 """Load benchmark: realistic mixed conversations against the real servers, as deployed.
 
-Why: ``bench/latency.py`` replays one short script against a server someone else
-started, so its figures say little about how many people the assistant can talk to
-at once. This benchmark starts the assistant itself the way ``python -m bot run``
-does (one Rasa server on SQLite, or two Rasa and two action servers behind HAProxy
-on PostgreSQL and Redis), plays conversations that look like real ones (plan
-questions, finding support, the feedback form through to "saved", chit-chat, and
-one risk message in every twenty conversations), checks every reply, and measures:
+Why: replaying one short script against a server someone else started says
+little about how many people the assistant can talk to at once. This benchmark
+starts the assistant itself the way ``python -m bot run`` does (one Rasa server on
+SQLite, or two Rasa and two action servers behind HAProxy on PostgreSQL and
+Redis), plays conversations that look like real ones (plan questions, finding
+support, the feedback form through to "saved", chit-chat, and one risk message
+in every twenty conversations), checks every reply, and measures:
 
 * closed loop: C conversations at a time (C = 1, 20, 50), each sending its next
   message as soon as the previous reply arrives (no think time);
