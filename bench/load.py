@@ -543,8 +543,9 @@ def start_assistant(
         RASA_MODEL=str(model),
         FEEDBACK_HASH_SALT="bench-salt-not-secret",
         LOG_LEVEL="WARNING",
-        # Derived from the ports above by the launcher.
-        ACTION_ENDPOINT_URL="",
+        # Set, not derived: a checkout from before the launcher derived it (--before)
+        # would call the default port. The balancer's port when scaled, the same URL.
+        ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
         RASA_URL="",
     )
     if topology == "single":
