@@ -108,3 +108,22 @@ def context(browser: Any) -> Iterator[Any]:
     context = local_only(browser.new_context())
     yield context
     context.close()
+
+
+def reply(page: Any, name: str, then: str, wait: int = 30_000) -> None:
+    """Tap a quick reply in the widget and wait for the next question."""
+    page.get_by_role("button", name=name).click()
+    page.get_by_role("log").get_by_text(then).last.wait_for(timeout=wait)
+
+
+def give_feedback_in_widget(page: Any, said: str, wait: int = 30_000) -> None:
+    """A young person's feedback about being listened to, from the menu to "saved"."""
+    reply(page, "Tell us how understood you feel", "Tell me in your own words", wait)
+    page.get_by_label("Your message").fill(said)
+    page.keyboard.press("Enter")
+    page.get_by_role("log").get_by_text("Thanks for telling me").wait_for(timeout=wait)
+    reply(page, "Being listened to", "How understood do you feel", wait)
+    reply(page, "2", "How old are you", wait)
+    reply(page, "11 to 15", "Where do you live", wait)
+    reply(page, "Camden", "Can we save it", wait)
+    reply(page, "Yes, save it", "is saved", wait)

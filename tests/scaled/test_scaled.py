@@ -24,19 +24,13 @@ from sqlalchemy import create_engine, text
 
 from bot import PROJECT_ROOT
 from tests.chatting import TEST_SALT
-from tests.plugins.browser import TEST_SESSION_KEY, local_only
+from tests.dialogue.test_ways_on import JOURNEYS
+from tests.plugins.browser import TEST_SESSION_KEY, give_feedback_in_widget, local_only
 from tests.processes import free_port, pids_running, require_service, wait_for
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
-FEEDBACK = [
-    "I feel like nobody listens to me at school",
-    "/affirm",
-    "/skip",
-    "/skip",
-    "/skip",
-    "/affirm",
-]
+FEEDBACK = JOURNEYS["feedback, saved"]
 PASSWORD = "a long enough passphrase"
 WAIT = 30_000
 
@@ -196,12 +190,6 @@ def test_concurrent_messages_for_one_sender_are_handled_in_order(scaled):
             assert earlier and earlier[-1] == "action_listen", events
 
 
-def reply(page, name: str, then: str) -> None:
-    """Tap a quick reply in the widget and wait for the next question."""
-    page.get_by_role("button", name=name).click()
-    page.get_by_role("log").get_by_text(then).last.wait_for(timeout=WAIT)
-
-
 @pytest.mark.browser
 def test_the_widget_and_the_staff_pages_work_through_the_scaled_topology(scaled, browser):
     email = f"scaled-{uuid.uuid4().hex[:8]}@example.org"
@@ -217,15 +205,7 @@ def test_the_widget_and_the_staff_pages_work_through_the_scaled_topology(scaled,
     page = young.new_page()
     page.goto(scaled.web)
     page.get_by_role("log").get_by_text("I'm a chatbot").first.wait_for(timeout=WAIT)
-    reply(page, "Tell us how understood you feel", "Tell me in your own words")
-    page.get_by_label("Your message").fill(f"nobody at the youth club listens to us {marker}")
-    page.keyboard.press("Enter")
-    page.get_by_role("log").get_by_text("Thanks for telling me").wait_for(timeout=WAIT)
-    reply(page, "Being listened to", "How understood do you feel")
-    reply(page, "2", "How old are you")
-    reply(page, "11 to 15", "Where do you live")
-    reply(page, "Camden", "Can we save it")
-    reply(page, "Yes, save it", "is saved")
+    give_feedback_in_widget(page, f"nobody at the youth club listens to us {marker}")
     assert young.outside_requests == []
     young.close()
 

@@ -21,7 +21,7 @@ from bot import PROJECT_ROOT, settings
 from bot.feedback.store import FeedbackStore
 from tests.chatting import TEST_SALT
 from tests.feedback_samples import save
-from tests.plugins.browser import ARTIFACTS, local_only, run_axe
+from tests.plugins.browser import ARTIFACTS, give_feedback_in_widget, local_only, run_axe
 
 pytestmark = [pytest.mark.model, pytest.mark.browser]
 
@@ -56,12 +56,6 @@ def signed_in_page(context, web_app, email):
     return page
 
 
-def reply(page, name: str, then: str) -> None:
-    """Tap a quick reply in the widget and wait for the next question."""
-    page.get_by_role("button", name=name).click()
-    page.get_by_role("log").get_by_text(then).last.wait_for(timeout=WAIT)
-
-
 def test_staff_pages_send_a_browser_to_sign_in_first(context, web_app):
     page = context.new_page()
     page.goto(f"{web_app}/staff/feedback?impact=learning")
@@ -71,9 +65,7 @@ def test_staff_pages_send_a_browser_to_sign_in_first(context, web_app):
     assert context.outside_requests == []
 
 
-def test_feedback_to_dashboard_to_we_did_in_a_later_conversation(
-    browser, web_app, staff_email
-):
+def test_feedback_to_dashboard_to_we_did_in_a_later_conversation(browser, web_app, staff_email):
     """The issue's whole loop, as the people would do it."""
     marker = uuid.uuid4().hex[:8]
     attack = f"<script>alert('staff {marker}')</script><img src=x onerror=alert(2)>"
@@ -84,15 +76,7 @@ def test_feedback_to_dashboard_to_we_did_in_a_later_conversation(
     page = young.new_page()
     page.goto(web_app)
     page.get_by_role("log").get_by_text(GREETING).wait_for(timeout=WAIT)
-    reply(page, "Tell us how understood you feel", "Tell me in your own words")
-    page.get_by_label("Your message").fill(said)
-    page.keyboard.press("Enter")
-    page.get_by_role("log").get_by_text("Thanks for telling me").wait_for(timeout=WAIT)
-    reply(page, "Being listened to", "How understood do you feel")
-    reply(page, "2", "How old are you")
-    reply(page, "11 to 15", "Where do you live")
-    reply(page, "Camden", "Can we save it")
-    reply(page, "Yes, save it", "is saved")
+    give_feedback_in_widget(page, said)
     young.close()
 
     # A member of staff finds it, reviews it, exports it and says what was done.
