@@ -38,19 +38,25 @@ def examples(half: str) -> list[dict[str, str]]:
     return items
 
 
-async def accuracy(model: Path, items: list[dict[str, str]]) -> tuple[float, list[str], float]:
-    """Share of items whose final intent is the expected one, the misses, ms per message."""
+def final_intents(model: Path, texts: list[str]) -> tuple[list[str], float]:
+    """Each text's final intent with ``model`` loaded in-process, and ms per message."""
+    import rasa.utils.common
+    import rasa.utils.log_utils
     from rasa.core.agent import Agent
 
+    rasa.utils.common.configure_logging_and_warnings(logging.WARNING)
+    rasa.utils.log_utils.configure_structlog(logging.WARNING)
     agent = Agent.load(str(model))
-    misses = []
-    start = time.perf_counter()
-    for item in items:
-        parsed = await agent.parse_message(item["text"])
-        if parsed["intent"]["name"] != item["intent"]:
-            misses.append(f"{item['intent']:>22} <- {parsed['intent']['name']:<22} {item['text']}")
-    per_message = (time.perf_counter() - start) / len(items) * 1000
-    return 1 - len(misses) / len(items), misses, per_message
+    loop = asyncio.new_event_loop()
+    try:
+        start = time.perf_counter()
+        names = [
+            loop.run_until_complete(agent.parse_message(text))["intent"]["name"] for text in texts
+        ]
+        per_message = (time.perf_counter() - start) / max(len(texts), 1) * 1000
+    finally:
+        loop.close()
+    return names, per_message
 
 
 def main() -> None:
@@ -59,16 +65,19 @@ def main() -> None:
     parser.add_argument("--half", choices=["tune", "report", "all"], default="report")
     parser.add_argument("--misses", action="store_true")
     args = parser.parse_args()
-    import rasa.utils.common
-
-    rasa.utils.common.configure_logging_and_warnings(logging.WARNING)
     if not args.models:
         from bot.ops.model_store import model_path
 
         args.models = [model_path()]
     items = examples(args.half)
     for model in args.models:
-        score, misses, per_message = asyncio.run(accuracy(model, items))
+        names, per_message = final_intents(model, [item["text"] for item in items])
+        misses = [
+            f"{item['intent']:>22} <- {name:<22} {item['text']}"
+            for item, name in zip(items, names, strict=True)
+            if name != item["intent"]
+        ]
+        score = 1 - len(misses) / len(items)
         print(
             f"{model.name}: {score:.1%} of {len(items)} ({args.half} half), "
             f"{per_message:.1f} ms per message",

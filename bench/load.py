@@ -78,17 +78,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 # The project's own code, not whichever checkout the virtual environment was installed from.
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # spaCy and Rasa bring TensorFlow in
 
-from bot import settings  # noqa: E402
-from bot.ops.model_store import TRAINING_DATA_DIRS, model_path, rasa_command  # noqa: E402
+# bench/intent_eval.py: this script's folder is on sys.path.
+from intent_eval import HELDOUT, examples, final_intents  # noqa: E402
 
-HELDOUT = ROOT / "bench" / "intent_heldout.yml"
+from bot import settings  # noqa: E402
+from bot.ops.model_store import TRAINING_DATA_DIRS, model_path, training_command  # noqa: E402
+
 BASE_PORTS = (7005, 7055, 7100)  # RASA_PORT, ACTION_PORT, WEB_PORT
 BENCH_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/flourish_bench"
 START_TIMEOUT = 240.0
@@ -746,19 +747,7 @@ def ensure_default_model(log_folder: Path) -> Path:
     config.write_text(default_config_text(), encoding="utf-8")
     log = log_folder / "train-default.log"
     print(f"Training the default-pipeline model {path.name} (log: {log}); this takes minutes.")
-    command = rasa_command(
-        "train",
-        "--config",
-        str(config),
-        "--domain",
-        "domain.yml",
-        "--data",
-        *TRAINING_DATA_DIRS,
-        "--out",
-        str(path.parent),
-        "--fixed-model-name",
-        path.name.removesuffix(".tar.gz"),
-    )
+    command = training_command(str(config), path)
     with log.open("wb") as out:
         done = subprocess.run(
             command,
@@ -799,30 +788,14 @@ def intent_accuracy(model: Path) -> Accuracy:
     For our model that is the intent after our own components, which may relabel
     a message as ``risk_signal``. ``nlu_fallback`` counts as wrong.
     """
-    import logging
-
-    import rasa.utils.common
-    import rasa.utils.log_utils
-    from rasa.core.agent import Agent
-
-    rasa.utils.common.configure_logging_and_warnings(logging.WARNING)
-    rasa.utils.log_utils.configure_structlog(logging.WARNING)
-    examples = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))["examples"]
-    agent = Agent.load(str(model))
-    loop = asyncio.new_event_loop()
-    try:
-        got = [
-            loop.run_until_complete(agent.parse_message(example["text"]))["intent"]["name"]
-            for example in examples
-        ]
-    finally:
-        loop.close()
-    pairs = [(example["intent"], name) for example, name in zip(examples, got, strict=True)]
+    items = examples("all")
+    got, _ = final_intents(model, [item["text"] for item in items])
+    pairs = [(item["intent"], name) for item, name in zip(items, got, strict=True)]
     risk = [(want, name) for want, name in pairs if want == "risk_signal"]
     missed = [
-        (example["text"], name)
-        for example, name in zip(examples, got, strict=True)
-        if example["intent"] == "risk_signal" and name != "risk_signal"
+        (item["text"], name)
+        for item, name in zip(items, got, strict=True)
+        if item["intent"] == "risk_signal" and name != "risk_signal"
     ]
     return Accuracy(
         right=sum(want == name for want, name in pairs),

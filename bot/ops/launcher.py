@@ -161,8 +161,10 @@ def run() -> int:
     # ignored, and a supervisor stops us with SIGTERM; both must stop the children.
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
+    chosen = settings.get("RASA_MODEL")
+    model = Path(chosen) if chosen else model_path()
     try:
-        topology = plan(model_path(), os.environ)
+        topology = plan(model, os.environ)
         if topology.balanced:
             haproxy_path()
     except (ValueError, FileNotFoundError) as error:
@@ -176,9 +178,10 @@ def run() -> int:
             file=sys.stderr,
         )
         return 1
-    model = Path(settings.get("RASA_MODEL")) if settings.get("RASA_MODEL") else ensure_model()
-    topology = plan(model, os.environ)
+    if not chosen:
+        ensure_model()  # trains model_path() if its inputs changed
     env = topology.environment
+    config_file = balancer_config_path(int(settings.get("RASA_PORT", env)))
     private_folder(project_path("var"))
     try:
         for url in {env["TRACKER_STORE_URL"], env["DATABASE_URL"]}:
@@ -199,9 +202,7 @@ def run() -> int:
         )
         return 1
     if topology.balanced:
-        balancer_config_path(int(settings.get("RASA_PORT", env))).write_text(
-            balancer_config(topology)
-        )
+        config_file.write_text(balancer_config(topology))
     supervisor = Supervisor(topology)
     supervisor.start_all()
     try:
@@ -220,8 +221,7 @@ def run() -> int:
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         supervisor.stop()
-        if topology.balanced:
-            balancer_config_path(int(settings.get("RASA_PORT", env))).unlink(missing_ok=True)
+        config_file.unlink(missing_ok=True)
 
 
 def ready_message(topology: Topology) -> str:

@@ -49,17 +49,12 @@ def rasa_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "rasa", *args]
 
 
-def ensure_model(root: Path = PROJECT_ROOT, quiet: bool = False) -> Path:
-    """Return the model for the current inputs, training it first if needed."""
-    path = model_path(root)
-    if path.exists():
-        return path
-    ensure_pipeline()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    command = rasa_command(
+def training_command(config: str, path: Path) -> list[str]:
+    """``rasa train`` with ``config`` on the project's domain and data, saved as ``path``."""
+    return rasa_command(
         "train",
         "--config",
-        "config.yml",
+        config,
         "--domain",
         "domain.yml",
         "--data",
@@ -69,6 +64,16 @@ def ensure_model(root: Path = PROJECT_ROOT, quiet: bool = False) -> Path:
         "--fixed-model-name",
         path.name.removesuffix(".tar.gz"),
     )
+
+
+def ensure_model(root: Path = PROJECT_ROOT, quiet: bool = False) -> Path:
+    """Return the model for the current inputs, training it first if needed."""
+    path = model_path(root)
+    if path.exists():
+        return path
+    ensure_pipeline()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    command = training_command("config.yml", path)
     print(f"Training a new model ({path.name}); inputs changed.", flush=True)
     subprocess.run(
         command,

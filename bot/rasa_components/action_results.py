@@ -21,7 +21,6 @@ from rasa.core.actions.action import RemoteAction
 logger = logging.getLogger(__name__)
 
 PATCHED_RASA = "3.6."
-_original = RemoteAction._validate_action_result
 
 
 def _build_validator() -> Any:

@@ -24,8 +24,6 @@ from rasa.utils.tensorflow.models import RasaModel
 logger = logging.getLogger(__name__)
 
 PATCHED_RASA = "3.6."
-#: Rasa's own, kept for comparison (bench/startup.py measures both).
-RASA_LOAD = RasaModel.__dict__["load"]
 
 
 def load(
