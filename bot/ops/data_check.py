@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from bot.core.data_files import DataFileError
+from bot.core.fault_replies import load_fault_replies
 from bot.core.intent_labels import load_wording
 from bot.feedback.flow import load_feedback_wording
 from bot.feedback.impact_classifier import load_examples, load_words
@@ -20,6 +21,7 @@ LOADERS = {
     "risk model settings": load_settings,
     "risk corpus": lambda: load_corpus(categories=[c.id for c in load_rules().categories]),
     "fallback wording": load_wording,
+    "fault replies": load_fault_replies,
     "content packs": load_library,
     "feedback wording": load_feedback_wording,
     "impact examples": load_examples,
