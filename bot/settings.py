@@ -77,6 +77,16 @@ DEFAULTS: dict[str, str] = {
     # responses checked by a validator built once): "false" runs Rasa as it ships,
     # for comparison in benchmarks.
     "RASA_SPEEDUPS": "true",
+    # Messages a minute one conversation may send, and one client address (the
+    # X-Forwarded-For address a local proxy gives, else the peer's; local callers
+    # without one are not limited by address). A burst of a third of that is allowed;
+    # over it the sender is asked to slow down (HTTP 429). Each Rasa server counts on
+    # its own. "0" turns a limit off (benchmarks from one address do).
+    "CONVERSATION_RATE_LIMIT": "60",
+    "ADDRESS_RATE_LIMIT": "600",
+    # Proxies whose X-Forwarded-For header is believed (comma-separated networks):
+    # this machine by default; add the balancer's network when it runs elsewhere.
+    "TRUSTED_PROXIES": "127.0.0.0/8,::1",
     # The Rasa model file to serve; unset: the one trained from the current data
     # (trained first if missing).
     "RASA_MODEL": "",

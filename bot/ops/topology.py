@@ -168,6 +168,12 @@ def balancer_config(topology: Topology) -> str:
             f"frontend {role}",
             f"    bind 127.0.0.1:{public_port}",
             f"    default_backend {role}",
+            *(
+                # Rasa limits messages per client address: tell it who the client is.
+                ["    option forwardfor"]
+                if role == "rasa"
+                else []
+            ),
             f"backend {role}",
             "    balance leastconn",
             # The path the launcher waits on is the one the balancer checks.

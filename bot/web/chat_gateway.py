@@ -15,7 +15,9 @@ Why a gateway, and plain HTTP rather than socket.io or websockets:
 - The browser talks only to the page's own origin (``connect-src 'self'``).
 
 A message that could not be delivered gets a 503 whose text the widget shows,
-with Childline's number, rather than silence.
+with Childline's number, rather than silence. Rasa's REST channel limits how fast
+one conversation or one address may send (429, passed on with its wait); the
+gateway tells it the browser's address in ``X-Forwarded-For``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+
+from bot.core.fault_replies import fault_replies
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +57,21 @@ CANT_CONNECT = (
 
 class BadRequest(ValueError):
     """A request the gateway refuses, with the reason the widget can show."""
+
+
+class TooFast(Exception):
+    """Rasa asked this sender to slow down; ``wait`` is in seconds."""
+
+    def __init__(self, wait: str) -> None:
+        super().__init__(wait)
+        self.wait = wait
+
+
+def forwarded_for(request: web.Request) -> str:
+    """The ``X-Forwarded-For`` chain with this request's peer appended, as proxies do."""
+    chain = request.headers.get("X-Forwarded-For", "").strip()
+    peer = request.remote or ""
+    return f"{chain}, {peer}" if chain else peer
 
 
 def read_turn(body: Any) -> tuple[str, str]:
@@ -107,15 +126,23 @@ class ChatGateway:
         if self.client is not None:
             await self.client.close()
 
-    async def turn(self, session_id: str, message: str) -> list[dict[str, Any]]:
-        """Rasa's replies to one message; raises :class:`ConnectionError` if none came."""
+    async def turn(self, session_id: str, message: str, client: str = "") -> list[dict[str, Any]]:
+        """Rasa's replies to one message; raises :class:`ConnectionError` if none came.
+
+        ``client`` is the ``X-Forwarded-For`` chain Rasa limits the address by.
+        """
         assert self.client is not None, "the gateway is opened on the app's start-up"
         payload = {"sender": session_id, "message": message}
+        headers = {"X-Forwarded-For": client} if client else {}
         for attempt in (1, 2):
             try:
-                async with self.client.post(self.webhook, json=payload) as response:
+                async with self.client.post(
+                    self.webhook, json=payload, headers=headers
+                ) as response:
                     if response.status == 200:
                         return replies(await response.json(content_type=None))
+                    if response.status == 429:
+                        raise TooFast(response.headers.get("Retry-After", "5"))
                     problem = f"Rasa answered {response.status}"
                     if response.status not in RETRY_STATUSES:
                         break
@@ -133,7 +160,12 @@ class ChatGateway:
             reason = str(error) if isinstance(error, BadRequest) else "Send JSON."
             return web.json_response({"error": reason}, status=400, headers=CORS_HEADERS)
         try:
-            messages = await self.turn(session_id, message)
+            messages = await self.turn(session_id, message, forwarded_for(request))
+        except TooFast as slow_down:
+            headers = {**CORS_HEADERS, "Retry-After": slow_down.wait}
+            return web.json_response(
+                {"error": fault_replies().too_fast}, status=429, headers=headers
+            )
         except ConnectionError:
             return web.json_response({"error": CANT_CONNECT}, status=503, headers=CORS_HEADERS)
         return web.json_response({"messages": messages}, headers=CORS_HEADERS)

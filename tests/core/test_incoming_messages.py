@@ -1,0 +1,70 @@
+"""Requests to the REST channel: clean sender and text, or a clear refusal."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.core.incoming_messages import (
+    MAX_MESSAGE_CHARACTERS,
+    STORED_CHARACTERS,
+    IncomingMessage,
+    RefusedMessage,
+    read_rest_body,
+    stored_text,
+)
+
+
+def body(**fields: object) -> bytes:
+    return json.dumps(fields).encode()
+
+
+def test_sender_and_text_are_all_that_get_through():
+    read = read_rest_body(
+        body(sender="abc", message="hi", metadata={"role": "admin"}, customData={"x": 1})
+    )
+    assert read == IncomingMessage(sender="abc", text="hi")
+
+
+def test_a_missing_message_is_an_empty_one():
+    assert read_rest_body(body(sender="abc")).text == ""
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"{not json",
+        b"",
+        b"\xff\xfe{}",
+        json.dumps(["a", "b"]).encode(),
+        body(message="hi"),
+        body(sender=42, message="hi"),
+        body(sender="", message="hi"),
+        body(sender="x" * 10_000, message="hi"),
+        body(sender="a\nb", message="hi"),
+        body(sender="a\u200bb", message="hi"),
+        body(sender="abc", message=42),
+        body(sender="abc", message=["hi"]),
+        body(sender="abc", message={"text": "hi"}),
+    ],
+)
+def test_bad_requests_are_refused_with_a_reason(raw):
+    with pytest.raises(RefusedMessage) as refused:
+        read_rest_body(raw)
+    assert refused.value.status == 400 and refused.value.reason
+
+
+def test_too_long_is_413_whether_counted_in_characters_or_bytes():
+    with pytest.raises(RefusedMessage) as refused:
+        read_rest_body(body(sender="abc", message="x" * (MAX_MESSAGE_CHARACTERS + 1)))
+    assert refused.value.status == 413 and "50,000" in refused.value.reason
+    with pytest.raises(RefusedMessage) as refused:
+        read_rest_body(b" " * 5_000_000)
+    assert refused.value.status == 413
+    assert read_rest_body(body(sender="abc", message="x" * MAX_MESSAGE_CHARACTERS)).text
+
+
+def test_stored_text_is_capped():
+    assert stored_text("x" * 20_000) == "x" * STORED_CHARACTERS
+    assert stored_text("short") == "short"
