@@ -14,6 +14,9 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bot.ops.databases import owner_only_files
+
+    owner_only_files()
     args = parser().parse_args(argv)
     return args.handler(args) or 0
 

@@ -7,6 +7,7 @@ into a page or a conversation, and the assistant only says "saved" after a commi
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Mapping
@@ -25,13 +26,27 @@ class StoreUnavailable(RuntimeError):
     """The database could not be reached, or it refused the write."""
 
 
+def private_sqlite_file(database: str) -> None:
+    """Create the SQLite file (and its folder) readable by its owner only, or make it so.
+
+    It holds conversations or feedback. SQLite gives its ``-wal`` and ``-shm``
+    files the database file's permissions, so those follow. Done here rather than
+    by the process's umask so that a server started any way (``rasa run`` in a
+    container, a test) keeps the same rule.
+    """
+    path = Path(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)
+
+
 def make_engine(url: str) -> Engine:
     """An engine that fails fast when the server is down instead of hanging a chat."""
     parsed = make_url(url)
     connect_args: dict[str, object] = {}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite_file(parsed.database)
         connect_args["timeout"] = 5
     elif parsed.get_backend_name() == "postgresql":
         connect_args["connect_timeout"] = 5

@@ -44,7 +44,25 @@ def ensure_database(url: str) -> None:
 
 
 def private_folder(path: Path) -> Path:
-    """Make ``path`` (if needed) readable by its owner only: it holds conversations."""
+    """Make ``path`` (if needed) and the files in it readable by their owner only.
+
+    It holds conversations, feedback and secrets. Files an earlier version made
+    world-readable are tightened too.
+    """
     path.mkdir(parents=True, exist_ok=True)
     os.chmod(path, 0o700)
+    for child in path.iterdir():
+        if child.is_file() and not child.is_symlink():
+            os.chmod(child, 0o600)
     return path
+
+
+def owner_only_files() -> None:
+    """Every file this process and its children create is readable by its owner only.
+
+    SQLite creates ``var/tracker.db`` (and its ``-wal`` and ``-shm``) with the
+    process's umask: 644 by default, so any user of the machine could read the
+    conversations. Set once at the start of ``python -m bot``; servers it starts
+    inherit it.
+    """
+    os.umask(0o077)

@@ -12,6 +12,13 @@ crash never corrupts the store, though a power cut may lose the last moments of
 conversations: never feedback, which lives in its own database and is committed
 in full before the assistant says it is saved.
 
+Nothing personal is kept: each event is stored as
+:func:`bot.safety.private_events.private_event` makes it (names, phone numbers,
+emails and addresses scrubbed from what the young person typed and from the slots
+filled from it, every text cut to 5,000 characters), while the running turn keeps
+the original. Pooled connections are checked before use, so a database restart
+costs no turn.
+
 ``endpoints.yml`` names this class as the tracker store's ``type``. Rasa falls
 back to an in-memory store, with only a warning, when it cannot import a custom
 store: ``tests/ops/test_stores.py`` checks this one loads.
@@ -19,12 +26,15 @@ store: ``tests/ops/test_stores.py`` checks this one loads.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from sqlalchemy import event
 from sqlalchemy.pool import QueuePool
+
+from bot.db.sessions import private_sqlite_file
+from bot.safety.private_events import private_event
 
 
 def _sqlite_pragmas(connection: Any, record: Any) -> None:
@@ -35,19 +45,32 @@ def _sqlite_pragmas(connection: Any, record: Any) -> None:
     cursor.close()
 
 
+class _StoredEvent:
+    """An event as Rasa's ``save`` writes it: its type name and its private data."""
+
+    def __init__(self, event: Any) -> None:
+        self.type_name = event.type_name
+        self._data = private_event(event.as_dict())
+
+    def as_dict(self) -> dict[str, Any]:
+        return self._data
+
+
 class ConversationStore(SQLTrackerStore):
-    """The SQL tracker store with pooled, write-ahead-logged SQLite connections."""
+    """The SQL tracker store, storing private events over pooled connections."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         dialect, url = self.engine.dialect.name, self.engine.url
         if dialect == "sqlite" and url.database:
+            private_sqlite_file(url.database)
             self._use(
                 sa.create_engine(
                     url,
                     poolclass=QueuePool,
                     pool_size=2,
                     max_overflow=4,
+                    pool_pre_ping=True,
                     connect_args={"check_same_thread": False},
                 )
             )
@@ -59,9 +82,16 @@ class ConversationStore(SQLTrackerStore):
             kwargs = create_engine_kwargs(url)
             options = kwargs.setdefault("connect_args", {}).get("options", "")
             kwargs["connect_args"]["options"] = f"{options} -csynchronous_commit=off".strip()
+            # A restarted PostgreSQL leaves dead connections in the pool: check first.
+            kwargs["pool_pre_ping"] = True
             self._use(sa.create_engine(url, **kwargs))
 
     def _use(self, engine: sa.engine.Engine) -> None:
         self.engine.dispose()
         self.engine = engine
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    def _additional_events(self, session: Any, tracker: Any) -> Iterator[Any]:
+        """The events not stored yet, as they may be stored (Rasa's ``save`` writes these)."""
+        for unstored in super()._additional_events(session, tracker):
+            yield _StoredEvent(unstored)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 
 from rasa.core.lock_store import LockStore, RedisLockStore
 from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 
@@ -35,6 +36,43 @@ def round_trip(store: TrackerStore) -> None:
     assert loaded is not None and loaded.latest_message.text == "hello"
 
 
+PERSONAL = "I'm Tia, 07700 900123, tia@example.com, 4 Elm Road, NW1 2AB"
+
+
+def stored_rows(store: ConversationStore, sender: str) -> str:
+    with store.engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT type_name, intent_name, action_name, data FROM events WHERE sender_id = %s"
+            if store.engine.dialect.name == "postgresql"
+            else "SELECT type_name, intent_name, action_name, data FROM events WHERE sender_id = ?",
+            (sender,),
+        ).all()
+    return json.dumps([list(row) for row in rows])
+
+
+def keeps_nothing_personal(store: ConversationStore) -> None:
+    """The turn sees what was typed; the tables never hold the personal details."""
+    sender = f"store-privacy-{uuid.uuid4().hex}"
+    message = UserUttered(
+        PERSONAL,
+        {"name": "give_feedback", "confidence": 0.9},
+        entities=[{"entity": "name", "value": "Tia", "start": 4, "end": 7}],
+    )
+    tracker = DialogueStateTracker.from_events(
+        sender,
+        [ActionExecuted("action_listen"), message, SlotSet("feedback_text", PERSONAL)],
+    )
+    asyncio.run(store.save(tracker))
+    assert tracker.latest_message.text == PERSONAL  # the running turn keeps the original
+    stored = stored_rows(store, sender)
+    for detail in ("Tia", "07700", "tia@example.com", "Elm Road", "NW1"):
+        assert detail not in stored
+    assert "give_feedback" in stored and "[phone]" in stored
+    loaded = asyncio.run(store.retrieve(sender))
+    assert loaded.latest_message.text.startswith("I'm [name], [phone], [email]")
+    assert loaded.get_slot("feedback_text") == loaded.latest_message.text
+
+
 def test_default_tracker_store_is_sqlite(tmp_path, monkeypatch):
     config = endpoint(
         "tracker_store", {"TRACKER_STORE_URL": f"sqlite:///{tmp_path}/t.db"}, monkeypatch
@@ -44,6 +82,8 @@ def test_default_tracker_store_is_sqlite(tmp_path, monkeypatch):
     assert isinstance(store, ConversationStore)
     assert store.engine.dialect.name == "sqlite"
     round_trip(store)
+    keeps_nothing_personal(store)
+    assert store.engine.pool._pre_ping
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
@@ -56,6 +96,8 @@ def test_postgres_tracker_store_from_environment(postgres_url, monkeypatch):
     assert isinstance(store, ConversationStore)
     assert store.engine.dialect.name == "postgresql"
     round_trip(store)
+    keeps_nothing_personal(store)
+    assert store.engine.pool._pre_ping  # a restarted PostgreSQL costs no turn
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "off"
 

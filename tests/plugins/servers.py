@@ -59,15 +59,29 @@ def chat_with_database_down(
 
 
 @pytest.fixture(scope="session")
+def chat_with_actions_down(trained_model: Path) -> Iterator[Chat]:
+    """The real model whose action server address has nothing listening: it is down."""
+    with chat_with(trained_model, f"http://127.0.0.1:{free_port()}/webhook") as chat:
+        yield chat
+
+
+@pytest.fixture(scope="session")
 def web_port() -> int:
     """The web app's port, chosen before it starts so tests can point pages at it."""
     return free_port()
 
 
 @pytest.fixture(scope="session")
+def rasa_tracker_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Where the session's Rasa server keeps conversations, for tests that read the tables."""
+    return f"sqlite:///{tmp_path_factory.mktemp('rasa-tracker') / 'tracker.db'}"
+
+
+@pytest.fixture(scope="session")
 def rasa_server(
     trained_model: Path,
     action_server: str,
+    rasa_tracker_url: str,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[str]:
     """A real ``rasa run`` with our credentials and endpoints; yields its base URL."""
@@ -78,7 +92,7 @@ def rasa_server(
         {
             **os.environ,
             "ACTION_ENDPOINT_URL": action_server,
-            "TRACKER_STORE_URL": f"sqlite:///{folder / 'tracker.db'}",
+            "TRACKER_STORE_URL": rasa_tracker_url,
         }
     )
     command = [
