@@ -63,8 +63,8 @@ DEFAULTS: dict[str, str] = {
     # Days feedback text is kept; older text is removed by `python -m bot retention`
     # (and at each `make run`), keeping the rest of the record for the counts.
     "FEEDBACK_TEXT_RETENTION_DAYS": "365",
-    # Days Rasa's conversation events (raw, unscrubbed messages) are kept in the
-    # tracker store; the same command removes older ones. 0 keeps them.
+    # Days Rasa's conversation events (messages scrubbed of personal details) are
+    # kept in the tracker store; the same command removes older ones. 0 keeps them.
     "CONVERSATION_RETENTION_DAYS": "30",
     # Services directory: an Open Referral UK API base URL; unset uses data/services/.
     "SERVICES_API_URL": "",

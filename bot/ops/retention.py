@@ -2,8 +2,9 @@
 
 Feedback text older than ``FEEDBACK_TEXT_RETENTION_DAYS`` is removed while the rest
 of each record stays, so the counts per impact, area and week do not change.
-Rasa's tracker store keeps every raw message (unscrubbed); whole conversations
-whose last event is older than ``CONVERSATION_RETENTION_DAYS`` are deleted from it.
+Rasa's tracker store keeps every message (scrubbed of personal details by
+``ConversationStore``, but still a child's words); whole conversations whose last
+event is older than ``CONVERSATION_RETENTION_DAYS`` are deleted from it.
 ``python -m bot retention`` runs both; ``make run`` runs it at start-up.
 """
 
