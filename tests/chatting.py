@@ -1,14 +1,18 @@
-"""Talking to the assistant in tests: an in-process Rasa agent and the replies' text."""
+"""Talking to the assistant in tests: an in-process Rasa agent, the replies' text, and
+what a real topology stored of a conversation (feedback rows, tracker events)."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
+
+from sqlalchemy import create_engine, text
 
 from tests.processes import running_action_server
 
@@ -65,3 +69,35 @@ def chat_with_actions(trained_model: Path, folder: Path, env: dict[str, str]) ->
 def texts(responses: list[dict]) -> str:
     """Every text the bot sent in one turn, joined, for simple assertions."""
     return "\n".join(r.get("text") or "" for r in responses)
+
+
+def saved_feedback(database_url: str, words: str) -> int:
+    """How many feedback rows hold ``words`` as their (scrubbed) text."""
+    engine = create_engine(database_url, future=True)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(
+                text("SELECT count(*) FROM feedback WHERE text = :t"), {"t": words}
+            ).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def user_turns(database_url: str, sender: str) -> list[tuple[str, str]]:
+    """(event type, user text or action name) for the conversation, in stored order."""
+    engine = create_engine(database_url, future=True)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT type_name, action_name, data FROM events "
+                    "WHERE sender_id = :s ORDER BY id"
+                ),
+                {"s": sender},
+            ).all()
+    finally:
+        engine.dispose()
+    return [
+        (kind, json.loads(data).get("text") if kind == "user" else (action or ""))
+        for kind, action, data in rows
+    ]

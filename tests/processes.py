@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator, Mapping
 
 import pytest
 
@@ -28,17 +29,39 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def ports_in_a_row(count: int) -> int:
+    """A port with the ``count - 1`` ports above it free as well."""
+    for _ in range(50):
+        base = free_port()
+        if base + count < 65535 and all(_free(base + i) for i in range(1, count)):
+            return base
+    raise RuntimeError("no free ports in a row")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def log_tail(log: Path, characters: int = 3000) -> str:
+    """The end of a server's log, for a failure message."""
+    try:
+        return log.read_text(errors="replace")[-characters:]
+    except OSError as error:
+        return f"(no log: {error})"
+
+
 def wait_for(url: str, process: subprocess.Popen, timeout: float, log: Path) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited early; log:\n{log.read_text()[-3000:]}")
+            raise RuntimeError(f"server exited early; log:\n{log_tail(log)}")
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
         except OSError:
             time.sleep(0.5)
-    raise TimeoutError(f"{url} did not answer in {timeout}s; log:\n{log.read_text()[-3000:]}")
+    raise TimeoutError(f"{url} did not answer in {timeout}s; log:\n{log_tail(log)}")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -63,6 +86,32 @@ def running_server(
         yield process
     finally:
         stop(process)
+
+
+@contextmanager
+def running_launcher(
+    env: Mapping[str, str], log: Path, ready_urls: Iterable[str], timeout: float = 360
+) -> Iterator[subprocess.Popen]:
+    """The real ``python -m bot run`` with ``env``, until every ready URL answers.
+
+    Stopped as a person stops it, with Ctrl-C (SIGINT), so the launcher stops its
+    own children; killed only if it has not finished within a minute.
+    """
+    with open(log, "w") as out:
+        launcher = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=PROJECT_ROOT, env=dict(env), stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        for url in ready_urls:
+            wait_for(url, launcher, timeout, log)
+        yield launcher
+    finally:
+        launcher.send_signal(signal.SIGINT)
+        try:
+            launcher.wait(60)
+        except subprocess.TimeoutExpired:
+            launcher.kill()
 
 
 def pids_running(*arguments: str) -> list[int]:

@@ -23,10 +23,17 @@ import requests
 from sqlalchemy import create_engine, text
 
 from bot import PROJECT_ROOT
-from tests.chatting import TEST_SALT
+from tests.chatting import TEST_SALT, saved_feedback, user_turns
 from tests.dialogue.test_ways_on import JOURNEYS
 from tests.plugins.browser import TEST_SESSION_KEY, give_feedback_in_widget, local_only
-from tests.processes import free_port, pids_running, require_service, wait_for
+from tests.processes import (
+    free_port,
+    pids_running,
+    ports_in_a_row,
+    require_service,
+    running_launcher,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
@@ -43,22 +50,6 @@ class Scaled:
     database_url: str
     launcher: subprocess.Popen
     log: Path
-
-
-def ports_in_a_row(count: int) -> int:
-    """A port with the ``count - 1`` ports above it free as well."""
-    for _ in range(50):
-        base = free_port()
-        if base + count < 65535 and all(_free(base + i) for i in range(1, count)):
-            return base
-    raise RuntimeError("no free ports in a row")
-
-
-def _free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
 @pytest.fixture(scope="module")
@@ -89,23 +80,13 @@ def scaled(trained_model, postgres_url, redis_address, tmp_path_factory) -> Iter
         "QUICK_EXIT_URL": f"http://127.0.0.1:{web_port}/health",
     }
     log = tmp_path_factory.mktemp("scaled") / "launcher.log"
-    with open(log, "w") as out:
-        launcher = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
     rasa = [f"http://127.0.0.1:{rasa_port + 1}", f"http://127.0.0.1:{rasa_port + 2}"]
     web = f"http://127.0.0.1:{web_port}"
+    ready = (*(f"{r}/" for r in rasa), f"{web}/health", f"http://127.0.0.1:{rasa_port}/")
     try:
-        for url in (*(f"{r}/" for r in rasa), f"{web}/health", f"http://127.0.0.1:{rasa_port}/"):
-            wait_for(url, launcher, 360, log)
-        yield Scaled(f"http://127.0.0.1:{rasa_port}", rasa, web, database_url, launcher, log)
+        with running_launcher(env, log, ready) as launcher:
+            yield Scaled(f"http://127.0.0.1:{rasa_port}", rasa, web, database_url, launcher, log)
     finally:
-        launcher.send_signal(signal.SIGINT)
-        try:
-            launcher.wait(60)
-        except subprocess.TimeoutExpired:
-            launcher.kill()
         admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT", future=True)
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
@@ -118,39 +99,6 @@ def say(url: str, sender: str, message: str) -> str:
     )
     assert answer.status_code == 200, answer.text
     return "\n".join(m.get("text", "") for m in answer.json())
-
-
-def saved_feedback(database_url: str, words: str) -> int:
-    engine = create_engine(database_url, future=True)
-    try:
-        with engine.connect() as connection:
-            return connection.execute(
-                text("SELECT count(*) FROM feedback WHERE text = :t"), {"t": words}
-            ).scalar_one()
-    finally:
-        engine.dispose()
-
-
-def user_turns(database_url: str, sender: str) -> list[tuple[str, str]]:
-    """(event type, user text or action name) for the conversation, in stored order."""
-    engine = create_engine(database_url, future=True)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                text(
-                    "SELECT type_name, action_name, data FROM events "
-                    "WHERE sender_id = :s ORDER BY id"
-                ),
-                {"s": sender},
-            ).all()
-    finally:
-        engine.dispose()
-    import json
-
-    return [
-        (kind, json.loads(data).get("text") if kind == "user" else (action or ""))
-        for kind, action, data in rows
-    ]
 
 
 def test_one_conversation_alternating_between_servers_keeps_its_form(scaled):
