@@ -322,7 +322,9 @@ def test_feedback_database_down_at_the_save_step_then_try_again_saves_once(assis
     assert assistant.feedback_rows(words) == 1
     # An old "Try again" button pressed once more stores nothing twice.
     once_more = assistant.say(sender, "/try_again")
-    assert "NOT saved" not in once_more.text, assistant.explain("", failed, again, once_more)
+    assert "NOT saved" not in once_more.text, assistant.explain(
+        "a second 'Try again' failed", failed, again, once_more
+    )
     assert assistant.feedback_rows(words) == 1
 
 
@@ -416,7 +418,12 @@ class Conversation:
 
     @property
     def forgotten_turns(self) -> list[Turn]:
-        """Ordinary replies that are no answer to where the form was (it was forgotten)."""
+        """Ordinary replies that are no answer to where the form was (it was forgotten).
+
+        Rasa wraps every tracker store in its ``FailSafeTrackerStore``, which answers
+        a read that failed with no conversation at all: the turn then runs on a new,
+        empty one ("OK. Is there anything else I can help with?" to a "Skip").
+        """
         return [
             turn
             for turn in self.turns
