@@ -26,3 +26,18 @@ def sample_feedback(**changes) -> NewFeedback:
 def save(store: FeedbackStore, **changes) -> str:
     """Save a sample record through the store (so it is scrubbed and hashed); its id."""
     return store.save(sample_feedback(**changes)).id
+
+
+def unique_marker(length: int = 8) -> str:
+    """A tag that makes one test's message findable, in letters that read as no word.
+
+    Random hex does not do: the safety net reads digits as letters, so "0d8c41"
+    became "od" (overdose) and the test got the crisis reply instead of the form.
+    """
+    alphabet = "bcfghjkmnpqrvwxz"
+    number = uuid.uuid4().int
+    letters = []
+    for _ in range(length):
+        number, index = divmod(number, len(alphabet))
+        letters.append(alphabet[index])
+    return "".join(letters)

@@ -25,6 +25,7 @@ from sqlalchemy import create_engine, text
 from bot import PROJECT_ROOT
 from tests.chatting import TEST_SALT, saved_feedback, user_turns
 from tests.dialogue.test_ways_on import JOURNEYS
+from tests.feedback_samples import unique_marker
 from tests.plugins.browser import TEST_SESSION_KEY, give_feedback_in_widget, local_only
 from tests.processes import (
     free_port,
@@ -103,7 +104,7 @@ def say(url: str, sender: str, message: str) -> str:
 
 def test_one_conversation_alternating_between_servers_keeps_its_form(scaled):
     sender = f"alternating-{uuid.uuid4().hex}"
-    words = f"{FEEDBACK[0]} {uuid.uuid4().hex[:6]}"
+    words = f"{FEEDBACK[0]} {unique_marker()}"
     replies = []
     for i, message in enumerate([words, *FEEDBACK[1:]]):
         replies.append(say(scaled.rasa[i % 2], sender, message))
@@ -147,7 +148,7 @@ def test_the_widget_and_the_staff_pages_work_through_the_scaled_topology(scaled,
         env={**os.environ, "DATABASE_URL": scaled.database_url, "FEEDBACK_HASH_SALT": TEST_SALT},
     )  # fmt: skip
     assert made.returncode == 0, made.stderr
-    marker = uuid.uuid4().hex[:6]
+    marker = unique_marker()
 
     young = local_only(browser.new_context(viewport={"width": 375, "height": 740}))
     page = young.new_page()
@@ -186,7 +187,7 @@ def test_a_killed_rasa_server_costs_no_conversation_and_is_restarted(scaled):
     once, so the young person sees nothing of it.
     """
     sender = f"killed-{uuid.uuid4().hex}"
-    words = f"{FEEDBACK[0]} {uuid.uuid4().hex[:6]}"
+    words = f"{FEEDBACK[0]} {unique_marker()}"
     say(scaled.balancer, sender, words)
     say(scaled.balancer, sender, FEEDBACK[1])
     port = scaled.rasa[0].rsplit(":", 1)[1]

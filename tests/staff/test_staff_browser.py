@@ -20,7 +20,7 @@ import pytest
 from bot import PROJECT_ROOT, settings
 from bot.feedback.store import FeedbackStore
 from tests.chatting import TEST_SALT
-from tests.feedback_samples import save
+from tests.feedback_samples import save, unique_marker
 from tests.plugins.browser import ARTIFACTS, give_feedback_in_widget, local_only, run_axe
 
 pytestmark = [pytest.mark.model, pytest.mark.browser]
@@ -67,7 +67,7 @@ def test_staff_pages_send_a_browser_to_sign_in_first(context, web_app):
 
 def test_feedback_to_dashboard_to_we_did_in_a_later_conversation(browser, web_app, staff_email):
     """The issue's whole loop, as the people would do it."""
-    marker = uuid.uuid4().hex[:8]
+    marker = unique_marker()
     attack = f"<script>alert('staff {marker}')</script><img src=x onerror=alert(2)>"
     said = f"the youth club never listens to what we want {marker} {attack}"
 
@@ -152,7 +152,7 @@ def test_a_staff_journey_at_1280x800(browser, web_app, staff_email, feedback_db_
     Every page on the way is checked with axe (WCAG 2.2 AA, zero violations) and kept
     as a screenshot in test_artifacts/.
     """
-    marker = uuid.uuid4().hex[:8]
+    marker = unique_marker()
     store = FeedbackStore(feedback_db_url, TEST_SALT.encode())
     record = save(store, impact="understood", area="camden", age_band="11-15", rating=2,
                   text=f"the youth club never asks what we want {marker}")  # fmt: skip

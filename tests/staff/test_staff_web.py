@@ -102,9 +102,7 @@ def test_forged_or_foreign_cookies_are_refused(site):
         json.dumps({"session": {"staff": "sam@example.org", "since": 9e9}}).encode()
     )
     for value in ("nonsense", foreign.decode()):
-        answer = requests.get(
-            f"{site}/staff", cookies={COOKIE_NAME: value}, allow_redirects=False
-        )
+        answer = requests.get(f"{site}/staff", cookies={COOKIE_NAME: value}, allow_redirects=False)
         assert answer.status_code == 303
 
 
@@ -187,8 +185,12 @@ def test_next_never_leads_off_the_site(site):
         form = browser.get(f"{site}/staff/sign-in", params={"next": target})
         answer = browser.post(
             f"{site}/staff/sign-in",
-            data={"csrf_token": csrf_from(form), "email": "sam@example.org",
-                  "password": PASSWORD, "next": target},  # fmt: skip
+            data={
+                "csrf_token": csrf_from(form),
+                "email": "sam@example.org",
+                "password": PASSWORD,
+                "next": target,
+            },  # fmt: skip
             allow_redirects=False,
         )
         assert answer.headers["Location"] == "/staff", target
@@ -399,6 +401,7 @@ def test_the_date_range_includes_both_ends(staff, site, store):
     with store.session() as session, session.begin():
         session.execute(update(Feedback).values(
             created_at=datetime(2026, 3, 31, 23, 30, tzinfo=timezone.utc)))  # fmt: skip
+
     def total(**params) -> int:  # noqa: E306
         return staff.get(f"{site}/staff/api/feedback", params=params).json()["total"]
 
@@ -425,7 +428,7 @@ def test_publishing_and_withdrawing_a_we_did_update(staff, site, store):
     for step in ("preview", ""):
         missing = staff.post(f"{site}/staff/we-did/{step}".rstrip("/"), data=incomplete)
         assert missing.status_code == 400 and "Please write what you did" in missing.text
-        assert 'Exams</textarea>' in missing.text  # what they typed is kept
+        assert "Exams</textarea>" in missing.text  # what they typed is kept
     draft = {"csrf_token": token, "impact": "learning", "area": "camden",
              "you_said": "Exams <b>stress</b>", "we_did": "Quiet rooms"}  # fmt: skip
     preview = staff.post(f"{site}/staff/we-did/preview", data=draft)
@@ -444,8 +447,13 @@ def test_the_preview_shows_word_for_word_what_young_people_will_hear(staff, site
     token = csrf_from(staff.get(f"{site}/staff/we-did"))
     preview = staff.post(
         f"{site}/staff/we-did/preview",
-        data={"csrf_token": token, "impact": "understood", "area": "camden",
-              "you_said": "Nobody  listens", "we_did": "Youth workers now ask first"},  # fmt: skip
+        data={
+            "csrf_token": token,
+            "impact": "understood",
+            "area": "camden",
+            "you_said": "Nobody  listens",
+            "we_did": "Youth workers now ask first",
+        },  # fmt: skip
     )
     assert preview.status_code == 200
     said = re.findall(r'<blockquote class="assistant-says">(.*?)</blockquote>', preview.text)
@@ -484,8 +492,13 @@ def test_edit_goes_back_to_the_form_with_everything_kept(staff, site):
     token = csrf_from(staff.get(f"{site}/staff/we-did"))
     edit = staff.post(
         f"{site}/staff/we-did/edit",
-        data={"csrf_token": token, "impact": "understood", "area": "norfolk",
-              "you_said": "Nobody <listens>", "we_did": "Youth workers ask"},  # fmt: skip
+        data={
+            "csrf_token": token,
+            "impact": "understood",
+            "area": "norfolk",
+            "you_said": "Nobody <listens>",
+            "we_did": "Youth workers ask",
+        },  # fmt: skip
     )
     assert edit.status_code == 200 and "There is a problem" not in edit.text
     assert '<option value="understood" selected>' in edit.text
@@ -534,7 +547,7 @@ def test_the_overview_shows_signposting_counts_and_no_conversation(staff, site, 
     page = staff.get(f"{site}/staff").text
     assert "<title>Overview | Flourish feedback for staff</title>" in page
     assert page.count('<table class="signposting">') == 1
-    table = page[page.index('<table class="signposting">'):]
+    table = page[page.index('<table class="signposting">') :]
     table = table[: table.index("</table>")]
     assert "Abuse or violence at home" in table and "Unsure" in table
     today = re.search(r"<tr>\s*<th scope=\"row\">[^<]+</th>(.*?)</tr>", table, re.S).group(1)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 
 import pytest
 
 from bot.feedback.store import FeedbackStore
 from bot.staff.accounts import StaffAccounts
 from tests.chatting import TEST_SALT, texts
+from tests.feedback_samples import unique_marker
 from tests.staff.staff_web import PASSWORD, csrf_from, sign_in, staff_env, staff_server
 
 pytestmark = pytest.mark.model
@@ -60,7 +60,7 @@ def test_asking_what_happened_to_feedback_is_understood(chat, text):
 def test_from_feedback_through_the_dashboard_to_we_did_in_a_later_conversation(
     chat, feedback_db_url
 ):
-    marker = uuid.uuid4().hex[:8]
+    marker = unique_marker()
     saved = give_feedback(
         chat.conversation(),
         f"the youth club staff never listen to what we want {marker}",
