@@ -29,18 +29,35 @@ from sanic.response import HTTPResponse
 from bot.core.fault_replies import fault_replies
 from bot.core.incoming_messages import RefusedMessage, read_rest_body
 from bot.core.rate_limits import SenderLimits
+from bot.rasa_components.conversation_failures import ConversationUnavailable
 
 logger = logging.getLogger(__name__)
 
 
 def failure_cause(error: BaseException) -> str:
-    """Which part failed, in words an operator can act on without the traceback."""
-    module = type(error).__module__
-    if module.startswith("redis"):
+    """Which part failed, in words an operator can act on without the traceback.
+
+    Rasa wraps a Redis error in its own ``LockError``, so the whole chain is read.
+    """
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    modules = [type(link).__module__ for link in chain]
+    if any(module.startswith("redis") for module in modules):
         return "the lock store (Redis) cannot be reached"
-    if module.startswith(("sqlalchemy", "psycopg2", "sqlite3")):
+    if any(isinstance(link, ConversationUnavailable) for link in chain) or any(
+        module.startswith(("sqlalchemy", "psycopg2", "sqlite3")) for module in modules
+    ):
         return "the tracker store's database cannot be reached"
+    if any(type(link).__name__ == "LockError" for link in chain):
+        return "the conversation's lock could not be taken"
     return "the turn failed"
+
+
+def one_line(error: BaseException) -> str:
+    return " ".join(f"{type(error).__name__}: {error}".split())[:300]
 
 
 class GuardedRestInput(RestInput):
@@ -80,9 +97,9 @@ class GuardedRestInput(RestInput):
                 await on_new_message(message)
             except Exception as error:  # noqa: BLE001 - every failure gets a reply
                 logger.error(
-                    "A message could not be handled: %s (%s: %s). The sender was asked "
-                    "to try again.",
-                    failure_cause(error), type(error).__name__, error,
+                    "A message could not be handled: %s (%s). The sender was asked to "
+                    "try again.",
+                    failure_cause(error), one_line(error),
                 )  # fmt: skip
                 collector.messages.append(
                     {"recipient_id": incoming.sender, "text": fault_replies().try_again}
