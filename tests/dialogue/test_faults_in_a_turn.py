@@ -31,3 +31,45 @@ def test_a_risk_message_is_signposted_even_with_the_action_server_down(chat_with
     say = chat_with_actions_down.conversation()
     replies = texts(say("i want to kill myself"))
     assert "999" in replies and "0800 1111" in replies
+
+
+def test_the_log_names_redis_through_rasas_lock_error():
+    import redis
+    from rasa.core.lock_store import LockError
+
+    from bot.rasa_components.rest_channel import failure_cause, one_line
+
+    try:
+        try:
+            raise redis.exceptions.ConnectionError("Error 111 connecting.\nRefused.")
+        except Exception as error:
+            raise LockError(f"Error while acquiring lock. Error:\n{error}")  # noqa: B904 - as Rasa does
+    except LockError as wrapped:
+        assert failure_cause(wrapped) == "the lock store (Redis) cannot be reached"
+        assert "\n" not in one_line(wrapped)
+    assert failure_cause(ValueError("x")) == "the turn failed"
+
+
+def test_a_conversation_the_database_cannot_give_back_fails_the_turn(tmp_path):
+    """Rasa's fail-safe store would hand the turn an empty conversation instead."""
+    import asyncio
+
+    from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    import bot.rasa_components  # noqa: F401 - installs the fix, as Rasa's import does
+    from bot.rasa_components.conversation_failures import ConversationUnavailable
+
+    class DownStore(InMemoryTrackerStore):
+        async def retrieve(self, sender_id):
+            raise ConnectionError("the database system is shutting down")
+
+        async def save(self, tracker):
+            raise ConnectionError("the database system is shutting down")
+
+    store = FailSafeTrackerStore(DownStore(Domain.empty()))
+    with pytest.raises(ConversationUnavailable):
+        asyncio.run(store.retrieve("someone"))
+    with pytest.raises(ConversationUnavailable):
+        asyncio.run(store.save(DialogueStateTracker("someone", [])))
