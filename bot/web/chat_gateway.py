@@ -31,10 +31,12 @@ import aiohttp
 from aiohttp import web
 
 from bot.core.fault_replies import fault_replies
+from bot.core.incoming_messages import STORED_CHARACTERS
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARACTERS = 5000
+# What a store may keep of one message; the widget refuses more rather than cut it.
+MAX_MESSAGE_CHARACTERS = STORED_CHARACTERS
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 # One retry covers a Rasa server that died mid-turn: it saved nothing, and the
 # balancer has already taken it out of rotation when the retry goes.
