@@ -65,14 +65,20 @@ def web_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def rasa_server(
-    trained_model: Path,
-    action_server: str,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[str]:
+def rasa_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the session's Rasa server keeps its log and its SQLite tracker store.
+
+    Tests read the tracker store to check what reached a conversation (Rasa's HTTP
+    API, which would show it, is not enabled).
+    """
+    return tmp_path_factory.mktemp("rasa")
+
+
+@pytest.fixture(scope="session")
+def rasa_server(trained_model: Path, action_server: str, rasa_folder: Path) -> Iterator[str]:
     """A real ``rasa run`` with our credentials and endpoints; yields its base URL."""
     port = free_port()
-    folder = tmp_path_factory.mktemp("rasa")
+    folder = rasa_folder
     log = folder / "rasa.log"
     env = settings.process_environment(
         {
