@@ -32,7 +32,7 @@ from bot.staff.accounts import SignIn, StaffAccounts
 from bot.staff.review import FeedbackReview, NotFound, ReviewError
 from bot.staff.you_said_we_did import Draft, UpdateError, WeDidBoard, WeDidTeller
 from bot.web.staff import charts
-from bot.web.staff.filters import parse_filters
+from bot.web.staff.filters import parse_filters, whole_number
 from bot.web.staff.sessions import (
     CSRF_FIELD,
     PREFIX,
@@ -362,9 +362,8 @@ async def api_feedback(request: web.Request) -> web.Response:
         return web.json_response(
             {"errors": filters.errors}, status=400, headers={"Cache-Control": "no-store"}
         )
-    size_text = request.query.get("per_page", str(API_PAGE_SIZE))
-    size = int(size_text) if size_text.isdigit() and len(size_text) <= 6 else API_PAGE_SIZE
-    size = min(max(size, 1), API_MAX_PAGE_SIZE)
+    size = whole_number(request.query.get("per_page", ""), digits=6)
+    size = API_PAGE_SIZE if size is None else min(max(size, 1), API_MAX_PAGE_SIZE)
     page = await asyncio.to_thread(
         site.review.api_page, filters.wanted, filters.page, size, signed_in_email(request)
     )
@@ -468,11 +467,12 @@ async def publish_we_did(request: web.Request) -> web.StreamResponse:
 
 async def withdraw_we_did(request: web.Request) -> web.StreamResponse:
     text = request.match_info["update_id"]
-    if not text.isdigit() or len(text) > 12:
+    update_id = whole_number(text, digits=12)
+    if update_id is None:
         raise NotFound(text)
     try:
         board = request.app[SITE].board
-        await asyncio.to_thread(board.withdraw, signed_in_email(request), int(text))
+        await asyncio.to_thread(board.withdraw, signed_in_email(request), update_id)
     except UpdateError as error:
         await flash(request, str(error))
         raise web.HTTPSeeOther(f"{PREFIX}/we-did") from None
