@@ -132,8 +132,9 @@ async def flash(request: web.Request, message: str) -> None:
 
 
 def _field(form: Mapping[str, Any], name: str) -> str:
+    """A text field, cut to length, without NUL characters (PostgreSQL refuses to store them)."""
     value = form.get(name, "")
-    return value[:MAX_FIELD_CHARACTERS] if isinstance(value, str) else ""
+    return value.replace("\x00", "")[:MAX_FIELD_CHARACTERS] if isinstance(value, str) else ""
 
 
 @web.middleware
@@ -277,11 +278,23 @@ async def feedback_list(request: web.Request) -> web.Response:
 async def feedback_detail(request: web.Request) -> web.Response:
     site = request.app[SITE]
     row = await asyncio.to_thread(
-        site.review.get, request.match_info["feedback_id"], signed_in_email(request)
+        site.review.get, _feedback_id(request), signed_in_email(request)
     )
     return await render(
         request, "staff/feedback_detail.html", item=row, area_name=site.area_name
     )
+
+
+def _feedback_id(request: web.Request) -> str:
+    """The record id in the path; one no record can have is :class:`NotFound` here.
+
+    Ids are UUIDs (36 characters). PostgreSQL refuses a NUL in a query's text: asking
+    it for ``/staff/feedback/%00`` was a 500, not a 404.
+    """
+    feedback_id = request.match_info["feedback_id"]
+    if len(feedback_id) > 36 or "\x00" in feedback_id:
+        raise NotFound(feedback_id)
+    return feedback_id
 
 
 def _detail_url(feedback_id: str) -> str:
@@ -289,7 +302,7 @@ def _detail_url(feedback_id: str) -> str:
 
 
 async def set_reviewed(request: web.Request) -> web.StreamResponse:
-    feedback_id = request.match_info["feedback_id"]
+    feedback_id = _feedback_id(request)
     form = await request.post()
     reviewed = _field(form, "reviewed") != "no"
     await asyncio.to_thread(
@@ -300,7 +313,7 @@ async def set_reviewed(request: web.Request) -> web.StreamResponse:
 
 
 async def add_note(request: web.Request) -> web.StreamResponse:
-    feedback_id = request.match_info["feedback_id"]
+    feedback_id = _feedback_id(request)
     form = await request.post()
     try:
         await asyncio.to_thread(
@@ -316,7 +329,7 @@ async def add_note(request: web.Request) -> web.StreamResponse:
 
 
 async def change_impact(request: web.Request) -> web.StreamResponse:
-    feedback_id = request.match_info["feedback_id"]
+    feedback_id = _feedback_id(request)
     form = await request.post()
     site = request.app[SITE]
     try:
