@@ -334,3 +334,37 @@ FORMS: dict[str, Form] = {
         "multipart/form-data; boundary=b",
     ),
 }
+
+# What staff open ---------------------------------------------------------------------
+
+# Feedback a young person could type in the chat that would run in a staff member's
+# browser if a page did not escape it, or in their spreadsheet if the CSV export did
+# not neutralise it. "{m}" is replaced by a marker that finds the record again.
+HOSTILE_FEEDBACK: dict[str, str] = {
+    "script": "<script>alert('script {m}')</script>",
+    "img-onerror": "<img src=x onerror=alert('img {m}')> {m}",
+    "attribute-break-out": "\"'><svg onload=alert('svg {m}')> {m}",
+    "javascript-link": (
+        "<a href=\"javascript:alert('link {m}')\">read this</a> javascript:alert(1) {m}"
+    ),
+    "iframe-srcdoc": (
+        "</blockquote><iframe srcdoc=\"<script>alert('iframe {m}')</script>\"></iframe> {m}"
+    ),
+    "closing-tags": "</textarea></title></td></table><script>alert('closing {m}')</script>",
+    "style-and-meta": (
+        "<style>body{display:none}</style>"
+        "<meta http-equiv=refresh content=\"0;url=javascript:alert('meta {m}')\"> {m}"
+    ),
+    "template-syntax": "{{7*7}} ${7*7} {% raw %} {m}",
+    "control-and-bidi": "hello\x00 w\u202eorld\u200b\x1b[2J {m}",
+}
+FORMULA_FEEDBACK: dict[str, str] = {
+    "equals": "=cmd|' /C calc'!A0 {m}",
+    "plus": "+SUM(1,2)*cmd|' /C calc'!A0 {m}",
+    "minus": "-2+3+cmd|' /C calc'!A0 {m}",
+    "at": "@(1+1)*cmd|' /C calc'!A0 {m}",
+    "tab-then-equals": "\t=1+1 {m}",
+}
+# How a spreadsheet knows a cell is a formula (OWASP's list): the export must not start
+# any cell with one.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
