@@ -25,6 +25,7 @@ import random
 import sqlite3
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
@@ -251,10 +252,10 @@ def test_a_thousand_messages_at_once_from_one_sender_are_mostly_refused(rasa_ser
     )
     took = time.monotonic() - started
     statuses = [answer.status for answer in answers]
-    others = sorted({str(status) for status in statuses if status not in (200, 429)})
-    assert others == [], f"answers other than 200 or 429 (None: none in time): {others}"
+    counts = dict(Counter(statuses))  # None: no answer in time
+    assert set(counts) <= {200, 429}, f"answers other than 200 or 429: {counts}"
     refused = statuses.count(429)
-    assert refused > FLOOD_MESSAGES // 2, f"only {refused} refused; took {took:.0f}s"
+    assert refused > FLOOD_MESSAGES // 2, f"{counts} in {took:.0f}s"
     assert statuses.count(200) >= 1
     for answer in answers:
         if answer.status == 429:
@@ -266,9 +267,11 @@ def test_a_thousand_messages_at_once_from_one_sender_are_mostly_refused(rasa_ser
             assert answer.body and all(reply["recipient_id"] == sender for reply in answer.body)
     assert server_is_up(rasa_server)
 
-    # Later steps: someone else chats at once; the flooder, once the limit refills.
+    # Later steps: someone else chats at once, without waiting behind the flood...
     other = new_sender()
-    assert_replies(say(rasa_server, "hello", other), other)
+    waited = timed(lambda: assert_replies(say(rasa_server, "hello", other), other))
+    assert waited < 10, f"the next person waited {waited:.0f}s"
+    # ...and the flooder, once the limit refills.
     wait = max(int(a.headers.get("Retry-After", "1")) for a in answers if a.status == 429)
     time.sleep(min(wait, 20))
     again = requests.post(

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -155,9 +157,9 @@ def test_a_thousand_messages_at_once_from_one_session_are_mostly_refused(web_app
         {"X-Forwarded-For": "203.0.113.8"},
     )
     statuses = [answer.status for answer in answers]
-    others = sorted({str(status) for status in statuses if status not in (200, 429)})
-    assert others == [], f"answers other than 200 or 429 (None: none in time): {others}"
-    assert statuses.count(429) > FLOOD_MESSAGES // 2, statuses.count(429)
+    counts = dict(Counter(statuses))  # None: no answer in time
+    assert set(counts) <= {200, 429}, f"answers other than 200 or 429: {counts}"
+    assert statuses.count(429) > FLOOD_MESSAGES // 2, counts
     assert statuses.count(200) >= 1
     for answer in answers:
         if answer.status == 429:
@@ -165,8 +167,11 @@ def test_a_thousand_messages_at_once_from_one_session_are_mostly_refused(web_app
         else:
             assert answer.body["messages"]
     assert serving(web_app)
-    other = new_session()  # later steps: someone else chats at once
+    other = new_session()  # later steps: someone else chats at once, without a queue
+    started = time.monotonic()
     assert_messages(say(web_app, "hello", other))
+    waited = time.monotonic() - started
+    assert waited < 10, f"the next person waited {waited:.0f}s"
 
 
 def test_after_the_corpus_a_normal_conversation_still_works(web_app):
