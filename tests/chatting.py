@@ -101,3 +101,46 @@ def user_turns(database_url: str, sender: str) -> list[tuple[str, str]]:
         (kind, json.loads(data).get("text") if kind == "user" else (action or ""))
         for kind, action, data in rows
     ]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One HTTP answer in a flood: status (None if none came), headers and JSON body."""
+
+    status: int | None
+    headers: dict[str, str]
+    body: Any
+
+
+def flood(
+    url: str, body: dict, count: int, headers: dict[str, str], seconds: float = 60
+) -> list[Answer]:
+    """POST ``body`` to ``url`` ``count`` times at once (asyncio + aiohttp), and every answer.
+
+    A hundred connections carry the requests, so all of them are in flight within
+    about a second when the server refuses quickly. A request not answered within
+    ``seconds`` of the start counts as unanswered (status None), so a server that
+    queues the flood rather than refusing it fails the test instead of hanging it.
+    """
+    import aiohttp
+
+    async def run() -> list[Answer]:
+        timeout = aiohttp.ClientTimeout(total=seconds)
+        connector = aiohttp.TCPConnector(limit=100)
+        async with aiohttp.ClientSession(timeout=timeout, connector=connector) as client:
+
+            async def one() -> Answer:
+                try:
+                    async with client.post(url, json=body, headers=headers) as response:
+                        text = await response.text()
+                        try:
+                            parsed: Any = json.loads(text)
+                        except ValueError:
+                            parsed = text
+                        return Answer(response.status, dict(response.headers), parsed)
+                except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+                    return Answer(None, {}, f"{type(error).__name__}: {error}")
+
+            return list(await asyncio.gather(*(one() for _ in range(count))))
+
+    return asyncio.run(run())

@@ -72,21 +72,28 @@ def web_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def rasa_tracker_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Where the session's Rasa server keeps conversations, for tests that read the tables."""
-    return f"sqlite:///{tmp_path_factory.mktemp('rasa-tracker') / 'tracker.db'}"
+def rasa_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the session's Rasa server keeps its log and its SQLite tracker store.
+
+    Tests read the tracker store to check what reached a conversation (Rasa's HTTP
+    API, which would show it, is not enabled).
+    """
+    return tmp_path_factory.mktemp("rasa")
+
+
+@pytest.fixture(scope="session")
+def rasa_tracker_url(rasa_folder: Path) -> str:
+    """The session's Rasa server's tracker store, for tests that read the tables."""
+    return f"sqlite:///{rasa_folder / 'tracker.db'}"
 
 
 @pytest.fixture(scope="session")
 def rasa_server(
-    trained_model: Path,
-    action_server: str,
-    rasa_tracker_url: str,
-    tmp_path_factory: pytest.TempPathFactory,
+    trained_model: Path, action_server: str, rasa_folder: Path, rasa_tracker_url: str
 ) -> Iterator[str]:
     """A real ``rasa run`` with our credentials and endpoints; yields its base URL."""
     port = free_port()
-    folder = tmp_path_factory.mktemp("rasa")
+    folder = rasa_folder
     log = folder / "rasa.log"
     env = settings.process_environment(
         {

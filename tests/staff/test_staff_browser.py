@@ -13,12 +13,15 @@ import io
 import json
 import subprocess
 import sys
+import time
 import uuid
 
 import pytest
+import requests
 
 from bot import PROJECT_ROOT, settings
-from bot.feedback.store import FeedbackStore
+from bot.feedback.store import FeedbackFilter, FeedbackStore
+from tests.bad_input import FORMULA_FEEDBACK, FORMULA_STARTS, HOSTILE_FEEDBACK
 from tests.chatting import TEST_SALT
 from tests.feedback_samples import save, unique_marker
 from tests.plugins.browser import ARTIFACTS, give_feedback_in_widget, local_only, run_axe
@@ -307,3 +310,124 @@ def test_staff_pages_fit_a_small_screen(browser, web_app, staff_email):
             assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
     finally:
         context.close()
+
+
+# Hostile feedback, saved through the chat, opened by staff ---------------------------------
+
+# The widget's journey to "saved", as the requests it sends to POST /chat (None: the
+# feedback itself). "Being myself" is an impact no other browser test saves, so the
+# list can be filtered down to this test's records.
+SAVE_THROUGH_THE_CHAT = [
+    "/give_feedback", None, '/inform{"choice": "individual"}', "/skip", "/skip", "/skip", "/affirm",
+]  # fmt: skip
+# Anything a page could run, or that the text could have become: none of it may exist.
+INJECTED = """(marker) => {
+    const found = [];
+    const active = 'script, iframe, frame, object, embed, base, style, meta[http-equiv]';
+    for (const element of document.querySelectorAll(active)) {
+        found.push(element.outerHTML.slice(0, 80));
+    }
+    for (const element of document.querySelectorAll('*')) {
+        for (const attribute of element.attributes) {
+            const value = attribute.value.trim().toLowerCase();
+            if (attribute.name.startsWith('on') || attribute.name === 'srcdoc'
+                    || value.startsWith('javascript:') || attribute.value.includes(marker)) {
+                found.push(`${element.tagName} ${attribute.name}="${value.slice(0, 60)}"`);
+            }
+        }
+    }
+    return found;
+}"""
+
+
+def save_through_the_chat(web_app: str, text: str) -> None:
+    """One young person's feedback, ``text``, through the gateway the widget uses."""
+    session = uuid.uuid4().hex
+    for message in SAVE_THROUGH_THE_CHAT:
+        for _ in range(3):  # a 429 (messages too fast) is waited out, as a person would
+            answer = requests.post(
+                f"{web_app}/chat",
+                json={"session_id": session, "message": message or text},
+                timeout=60,
+            )
+            if answer.status_code != 429:
+                break
+            time.sleep(min(int(answer.headers.get("Retry-After", "2")), 10))
+        assert answer.status_code == 200, (message, answer.status_code, answer.text[:200])
+    assert "is saved" in json.dumps(answer.json()), answer.text[:300]
+
+
+def shown(text: str) -> str:
+    """``text`` as a page shows it: NULs dropped (HTML parsing drops them), spaces collapsed."""
+    return " ".join(text.replace("\x00", "").split())
+
+
+def test_hostile_feedback_from_the_chat_runs_nothing_in_the_staff_pages(
+    browser, web_app, staff_email, feedback_db_url
+):
+    """Markup a young person types is shown to staff as text on every page; CSV cells are inert.
+
+    The feedback goes the real way: the gateway, Rasa, the action server, the
+    database. The staff browser bypasses the pages' CSP, so only the escaping stands
+    between the text and a script: no dialog may open, and no element or attribute
+    the text could have become may exist. Cells a spreadsheet would run as a formula
+    (=, +, -, @, tab) get an apostrophe in front in the export (bot/feedback/export.py).
+    """
+    marker = uuid.uuid4().hex[:10]
+    cases = {**HOSTILE_FEEDBACK, **FORMULA_FEEDBACK}
+    for text in cases.values():
+        save_through_the_chat(web_app, text.replace("{m}", marker))
+    store = FeedbackStore(feedback_db_url, TEST_SALT.encode())
+    try:
+        saved = {
+            row.id: row.text
+            for row in store.find(FeedbackFilter(impacts=("individual",)))
+            if marker in (row.text or "")
+        }
+    finally:
+        store.dispose()
+    assert len(saved) == len(cases), sorted(saved.values())
+
+    context = local_only(browser.new_context(bypass_csp=True))
+    injected: dict[str, list[str]] = {}
+    dialogs: list[str] = []
+    try:
+        page = signed_in_page(context, web_app, staff_email)
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+        def visit(path: str) -> None:
+            page.goto(f"{web_app}{path}")
+            page.get_by_role("heading", level=1).first.wait_for()
+            injected[path] = page.evaluate(INJECTED, marker)
+
+        visit("/staff/feedback?impact=individual")
+        assert page.get_by_role("row").filter(has_text=marker).count() >= len(cases)
+        for record, text in saved.items():
+            visit(f"/staff/feedback/{record}")
+            said = page.locator("blockquote.said")
+            assert said.count() == 1, record  # "</blockquote>" in the text closed nothing
+            assert shown(said.inner_text()) == shown(text)
+        for path in ("/staff?from=2000-01-01", "/staff/audit", "/staff/we-did"):
+            visit(path)
+        page.wait_for_timeout(500)  # an onerror would have fired by now
+
+        exported = context.request.get(f"{web_app}/staff/export.csv?impact=individual")
+        assert exported.ok
+        rows = list(csv.DictReader(io.StringIO(exported.body().decode("utf-8-sig"))))
+    finally:
+        context.close()
+    assert dialogs == []
+    assert {path: found for path, found in injected.items() if found} == {}
+    assert context.outside_requests == []
+    mine = [row for row in rows if row["id"] in saved]
+    assert len(mine) == len(cases)
+    formulas = [
+        f"{row['id']} {name}: {value!r}"
+        for row in mine
+        for name, value in row.items()
+        if value and value.startswith(FORMULA_STARTS)
+    ]
+    assert formulas == []
+    for row in mine:  # the text itself is all there, after the apostrophe
+        text = saved[row["id"]]
+        assert row["text"] == ("'" + text if text.startswith(FORMULA_STARTS) else text)

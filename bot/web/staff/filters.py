@@ -20,6 +20,10 @@ from bot.feedback.store import FeedbackFilter
 
 YES_NO = {"yes": True, "no": False}
 MAX_VALUES = 20  # per field: more is not a real filter
+# Dates a filter can hold. Python's own dates stop at 0001-01-01 and 9999-12-31, and
+# the pages step a day past the end and twelve weeks before it: no real filter needs
+# dates anywhere near either.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 FIELDS = ("impact", "area", "from", "to", "rating", "age_band", "flagged", "reviewed")
 
 
@@ -49,6 +53,17 @@ def _date(text: str) -> date | None:
         return None
 
 
+def whole_number(text: str, digits: int) -> int | None:
+    """``text`` as a number of at most ``digits`` ASCII digits, or ``None``.
+
+    Not ``str.isdigit`` alone: it also says yes to "²" and "١٢", and ``int("²")`` fails.
+    """
+    text = text.strip()
+    if text.isascii() and text.isdigit() and len(text) <= digits:
+        return int(text)
+    return None
+
+
 def parse_filters(
     params: MultiMapping[str], areas: Mapping[str, str], fields: Sequence[str] = FIELDS
 ) -> Filters:
@@ -73,6 +88,12 @@ def parse_filters(
         parsed = _date(text)
         if parsed is None:
             errors.append(f"'{text[:40]}' is not a date like 2026-01-31, so it was left out.")
+            return None
+        if not FIRST_DAY <= parsed <= LAST_DAY:
+            errors.append(
+                f"'{text[:40]}' is not between {FIRST_DAY.year} and {LAST_DAY.year}, "
+                "so it was left out."
+            )
             return None
         chosen[name] = [parsed.isoformat()]
         return parsed
@@ -101,6 +122,5 @@ def parse_filters(
         age_bands=tuple(bands),
         reviewed=reviewed,
     )
-    page_text = params.get("page", "1").strip()
-    page = int(page_text) if page_text.isdigit() and 0 < len(page_text) <= 6 else 1
-    return Filters(wanted, chosen, errors, max(1, page))
+    page = whole_number(params.get("page", "1"), digits=6) or 1
+    return Filters(wanted, chosen, errors, page)

@@ -18,6 +18,7 @@ from typing import Awaitable, Callable, Mapping
 from urllib.parse import quote
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp_session import Session, get_session, new_session
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
@@ -155,6 +156,15 @@ async def _csrf_ok(request: web.Request, session: Session) -> bool:
         return False
     if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return False
-    form = await request.post()
+    try:
+        form = await request.post()  # parsed once: the handler's own post() reuses it
+    except (ValueError, LookupError, AssertionError, HttpProcessingError):
+        # Bytes that are not UTF-8 (UnicodeDecodeError), a charset Python does not know
+        # (LookupError), multipart without a boundary (ValueError), with a part that has
+        # no name (aiohttp asserts) or with broken part headers (HttpProcessingError):
+        # the sender's mistake, so 400, not 500.
+        raise web.HTTPBadRequest(
+            text="This form could not be read. Go back, reload the page and try again."
+        ) from None
     given = form.get(CSRF_FIELD)
     return isinstance(given, str) and hmac.compare_digest(given, expected)

@@ -32,7 +32,7 @@ from bot.staff.accounts import SignIn, StaffAccounts
 from bot.staff.review import FeedbackReview, NotFound, ReviewError
 from bot.staff.you_said_we_did import Draft, UpdateError, WeDidBoard, WeDidTeller
 from bot.web.staff import charts
-from bot.web.staff.filters import parse_filters
+from bot.web.staff.filters import parse_filters, whole_number
 from bot.web.staff.sessions import (
     CSRF_FIELD,
     PREFIX,
@@ -132,8 +132,9 @@ async def flash(request: web.Request, message: str) -> None:
 
 
 def _field(form: Mapping[str, Any], name: str) -> str:
+    """A text field, cut to length, without NUL characters (PostgreSQL refuses to store them)."""
     value = form.get(name, "")
-    return value[:MAX_FIELD_CHARACTERS] if isinstance(value, str) else ""
+    return value.replace("\x00", "")[:MAX_FIELD_CHARACTERS] if isinstance(value, str) else ""
 
 
 @web.middleware
@@ -277,11 +278,23 @@ async def feedback_list(request: web.Request) -> web.Response:
 async def feedback_detail(request: web.Request) -> web.Response:
     site = request.app[SITE]
     row = await asyncio.to_thread(
-        site.review.get, request.match_info["feedback_id"], signed_in_email(request)
+        site.review.get, _feedback_id(request), signed_in_email(request)
     )
     return await render(
         request, "staff/feedback_detail.html", item=row, area_name=site.area_name
     )
+
+
+def _feedback_id(request: web.Request) -> str:
+    """The record id in the path; one no record can have is :class:`NotFound` here.
+
+    Ids are UUIDs (36 characters). PostgreSQL refuses a NUL in a query's text: asking
+    it for ``/staff/feedback/%00`` was a 500, not a 404.
+    """
+    feedback_id = request.match_info["feedback_id"]
+    if len(feedback_id) > 36 or "\x00" in feedback_id:
+        raise NotFound(feedback_id)
+    return feedback_id
 
 
 def _detail_url(feedback_id: str) -> str:
@@ -289,7 +302,7 @@ def _detail_url(feedback_id: str) -> str:
 
 
 async def set_reviewed(request: web.Request) -> web.StreamResponse:
-    feedback_id = request.match_info["feedback_id"]
+    feedback_id = _feedback_id(request)
     form = await request.post()
     reviewed = _field(form, "reviewed") != "no"
     await asyncio.to_thread(
@@ -300,7 +313,7 @@ async def set_reviewed(request: web.Request) -> web.StreamResponse:
 
 
 async def add_note(request: web.Request) -> web.StreamResponse:
-    feedback_id = request.match_info["feedback_id"]
+    feedback_id = _feedback_id(request)
     form = await request.post()
     try:
         await asyncio.to_thread(
@@ -316,7 +329,7 @@ async def add_note(request: web.Request) -> web.StreamResponse:
 
 
 async def change_impact(request: web.Request) -> web.StreamResponse:
-    feedback_id = request.match_info["feedback_id"]
+    feedback_id = _feedback_id(request)
     form = await request.post()
     site = request.app[SITE]
     try:
@@ -362,9 +375,8 @@ async def api_feedback(request: web.Request) -> web.Response:
         return web.json_response(
             {"errors": filters.errors}, status=400, headers={"Cache-Control": "no-store"}
         )
-    size_text = request.query.get("per_page", str(API_PAGE_SIZE))
-    size = int(size_text) if size_text.isdigit() and len(size_text) <= 6 else API_PAGE_SIZE
-    size = min(max(size, 1), API_MAX_PAGE_SIZE)
+    size = whole_number(request.query.get("per_page", ""), digits=6)
+    size = API_PAGE_SIZE if size is None else min(max(size, 1), API_MAX_PAGE_SIZE)
     page = await asyncio.to_thread(
         site.review.api_page, filters.wanted, filters.page, size, signed_in_email(request)
     )
@@ -468,11 +480,12 @@ async def publish_we_did(request: web.Request) -> web.StreamResponse:
 
 async def withdraw_we_did(request: web.Request) -> web.StreamResponse:
     text = request.match_info["update_id"]
-    if not text.isdigit() or len(text) > 12:
+    update_id = whole_number(text, digits=12)
+    if update_id is None:
         raise NotFound(text)
     try:
         board = request.app[SITE].board
-        await asyncio.to_thread(board.withdraw, signed_in_email(request), int(text))
+        await asyncio.to_thread(board.withdraw, signed_in_email(request), update_id)
     except UpdateError as error:
         await flash(request, str(error))
         raise web.HTTPSeeOther(f"{PREFIX}/we-did") from None
