@@ -548,6 +548,11 @@ def start_assistant(
         # would call the default port. The balancer's port when scaled, the same URL.
         ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
         RASA_URL="",
+        # All the load comes from one address, in many conversations at a high rate:
+        # the per-conversation and per-address rate limits (messages per minute)
+        # would answer it with refusals. "0" turns each off.
+        CONVERSATION_RATE_LIMIT="0",
+        ADDRESS_RATE_LIMIT="0",
     )
     if topology == "single":
         env.update(
