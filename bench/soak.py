@@ -319,8 +319,11 @@ def summary(args: argparse.Namespace, total: Stats, baseline: Memory, end: Memor
     if not baseline:
         memory_ok = True
         verdict.append("RSS not measured (not our processes)")
+    elif not growths:
+        memory_ok = False
+        verdict.append("no RSS at the end: the assistant had stopped")
     else:
-        worst, worst_name = max(growths) if growths else (0.0, "-")
+        worst, worst_name = max(growths)
         memory_ok = worst < GROWTH_LIMIT and not restarted
         verdict.append(
             f"largest RSS growth after warm-up {worst:+.1%}, {worst_name} "
