@@ -51,6 +51,7 @@ bench: setup
 	$(PY) bench/tracker_store.py
 	$(PY) bench/startup.py --runs 1
 	@echo "Load (about 30 minutes; starts its own servers): $(PY) bench/load.py"
+	@echo "Soak (about 32 minutes at 10 messages/s; starts its own servers): $(PY) bench/soak.py"
 
 clean:
 	rm -rf models var .spacy .pytest_cache results

@@ -374,13 +374,17 @@ async def closed_loop(
     return stats
 
 
-async def open_loop(url: str, rate: float, duration: float, timeout: float, seed: int) -> Stats:
+async def open_loop(
+    url: str, rate: float, duration: float, timeout: float, seed: int, stats: Stats | None = None
+) -> Stats:
     """Conversations arriving at random (Poisson) so that ``rate`` messages/s are due.
 
     Each conversation sends its next message as soon as its reply arrives; no new
     message is sent after ``duration`` seconds, and replies still due are waited for.
+    ``stats``, when given, is filled in as the run goes (bench/soak.py reads it).
     """
-    stats = Stats(f"open {rate:g}/s")
+    if stats is None:
+        stats = Stats(f"open {rate:g}/s")
     arrivals = rate / mean_messages()
     rng = random.Random(seed)
     tasks = []
@@ -548,6 +552,11 @@ def start_assistant(
         # would call the default port. The balancer's port when scaled, the same URL.
         ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
         RASA_URL="",
+        # All the load comes from one address, in many conversations at a high rate:
+        # the per-conversation and per-address rate limits (messages per minute)
+        # would answer it with refusals. "0" turns each off.
+        CONVERSATION_RATE_LIMIT="0",
+        ADDRESS_RATE_LIMIT="0",
     )
     if topology == "single":
         env.update(
@@ -694,11 +703,11 @@ def describe(pid: int) -> tuple[str, int] | None:
     return name, rss
 
 
-def memory_line(running: Running) -> str:
+def memory_line(running: Running, when: str = "at the end") -> str:
     found = [d for d in map(describe, process_tree(running.process.pid)) if d]
     parts = [f"{name} {rss / 1024:.0f} MB" for name, rss in found]
     total = sum(rss for _, rss in found) / 1024
-    return f"RSS at the end: {', '.join(parts)}; total {total:.0f} MB"
+    return f"RSS {when}: {', '.join(parts)}; total {total:.0f} MB"
 
 
 # --- the default pipeline ---------------------------------------------------------
