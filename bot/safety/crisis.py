@@ -41,7 +41,10 @@ _LEET = str.maketrans(
 _LEET_WORD = re.compile(r"\b(?=[a-z0-9@$]*[a-z])(?=[a-z0-9@$]*[0-9@$])[a-z0-9@$]+\b")
 _STRETCHED_VOWEL = re.compile(r"([aeiouy])\1{2,}")
 _STRETCHED_CONSONANT = re.compile(r"([b-df-hj-np-tv-xz])\1{2,}")
-_WORD = re.compile(r"[a-z']+|[^a-z'\s]+")
+# Words, and runs of anything else, in bounded pieces: spaCy's tokenizer takes time
+# quadratic in the length of a run of symbols (5,000 emoji in one run took 2.6 s of
+# the server's only event loop, 50,000 would take minutes), and no word is longer.
+_WORD = re.compile(r"[a-z']{1,40}|[^a-z'\s]{1,20}")
 _SPACES = re.compile(r"\s+")
 
 

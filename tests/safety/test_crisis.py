@@ -120,3 +120,11 @@ def test_rules_schema_errors(tmp_path, text, field):
 def test_missing_rules_file_is_named(tmp_path):
     with pytest.raises(DataFileError, match="file not found"):
         load_rules(tmp_path / "nope.yml")
+
+
+def test_long_runs_reach_the_tokenizer_in_bounded_pieces(detector):
+    """spaCy's tokenizer is quadratic in a run of symbols: one paste of emoji froze the server."""
+    emoji = "".join(chr(0x1F600 + i % 70) for i in range(5000))
+    pieces = detector.normalise(emoji + " " + "abcdefghij" * 50).split()
+    assert max(len(piece) for piece in pieces) <= 40
+    assert "".join(piece for piece in pieces if not piece.isascii()) == emoji  # nothing lost
