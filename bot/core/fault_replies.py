@@ -27,6 +27,7 @@ class FaultReplies:
     too_fast: str
     too_long_template: str
     bad_request: str
+    no_reply: str
 
     def too_long(self, limit: int) -> str:
         return self.too_long_template.format(limit=f"{limit:,}")
@@ -36,7 +37,7 @@ def load_fault_replies(path: Path = DEFAULT_PATH) -> FaultReplies:
     """Read and check the wording; the fault lines must give Childline's number."""
     data = load_yaml(path)
     replies = {key: require(data, key, str, path).strip() for key in (
-        "try_again", "too_fast", "too_long", "bad_request"
+        "try_again", "too_fast", "too_long", "bad_request", "no_reply"
     )}  # fmt: skip
     for key in ("try_again", "too_fast"):
         if HELP_NOW not in replies[key]:
@@ -48,6 +49,7 @@ def load_fault_replies(path: Path = DEFAULT_PATH) -> FaultReplies:
         too_fast=replies["too_fast"],
         too_long_template=replies["too_long"],
         bad_request=replies["bad_request"],
+        no_reply=replies["no_reply"],
     )
 
 

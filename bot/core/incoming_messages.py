@@ -44,7 +44,12 @@ class RefusedMessage(ValueError):
 
 
 def _has_control_characters(text: str) -> bool:
-    return any(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in text)
+    return any(unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") for char in text)
+
+
+def _without_lone_surrogates(text: str) -> str:
+    """JSON may carry "\\ud800" alone: not a character, and it crashes spaCy. Shown as \ufffd."""
+    return "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in text)
 
 
 def read_rest_body(body: bytes) -> IncomingMessage:
@@ -58,7 +63,7 @@ def read_rest_body(body: bytes) -> IncomingMessage:
         raise RefusedMessage(413, replies.too_long(MAX_MESSAGE_CHARACTERS))
     try:
         data: Any = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise RefusedMessage(400, replies.bad_request) from None
     if not isinstance(data, dict):
         raise RefusedMessage(400, replies.bad_request)
@@ -77,7 +82,7 @@ def read_rest_body(body: bytes) -> IncomingMessage:
         raise RefusedMessage(400, replies.bad_request)
     if len(text) > MAX_MESSAGE_CHARACTERS:
         raise RefusedMessage(413, replies.too_long(MAX_MESSAGE_CHARACTERS))
-    return IncomingMessage(sender=sender, text=text)
+    return IncomingMessage(sender=sender, text=_without_lone_surrogates(text))
 
 
 def stored_text(text: str) -> str:

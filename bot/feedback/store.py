@@ -180,7 +180,9 @@ class FeedbackStore:
             impact_choice=new.impact_choice,
             suggested_impact=new.suggested_impact,
             suggestion_confidence=new.suggestion_confidence,
-            text=scrub(new.text[:MAX_TEXT_CHARACTERS]).text,
+            # PostgreSQL refuses a NUL in text (a ValueError, not a database error), and
+            # the feedback would be lost without "try again": a NUL carries no meaning.
+            text=scrub(new.text[:MAX_TEXT_CHARACTERS].replace("\x00", "")).text,
             rating=new.rating,
             age_band=new.age_band,
             conversation_hash=self.conversation_hash(new.conversation_id),

@@ -104,6 +104,10 @@ class GuardedRestInput(RestInput):
                 collector.messages.append(
                     {"recipient_id": incoming.sender, "text": fault_replies().try_again}
                 )
+            if not collector.messages:  # e.g. a typed "/restart": never silence
+                collector.messages.append(
+                    {"recipient_id": incoming.sender, "text": fault_replies().no_reply}
+                )
             return response.json(collector.messages)
 
         return webhook

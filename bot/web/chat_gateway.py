@@ -145,6 +145,10 @@ class ChatGateway:
                         return replies(await response.json(content_type=None))
                     if response.status == 429:
                         raise TooFast(response.headers.get("Retry-After", "5"))
+                    if 400 <= response.status < 500:
+                        body = await response.json(content_type=None)
+                        reason = body.get("error") if isinstance(body, dict) else None
+                        raise BadRequest(str(reason or "Rasa refused the message."))
                     problem = f"Rasa answered {response.status}"
                     if response.status not in RETRY_STATUSES:
                         break
@@ -158,11 +162,13 @@ class ChatGateway:
     async def handle(self, request: web.Request) -> web.Response:
         try:
             session_id, message = read_turn(await request.json())
-        except (BadRequest, ValueError) as error:
+        except (BadRequest, ValueError, RecursionError) as error:
             reason = str(error) if isinstance(error, BadRequest) else "Send JSON."
             return web.json_response({"error": reason}, status=400, headers=CORS_HEADERS)
         try:
             messages = await self.turn(session_id, message, forwarded_for(request))
+        except BadRequest as refused:  # Rasa's channel refused what the gateway let through
+            return web.json_response({"error": str(refused)}, status=400, headers=CORS_HEADERS)
         except TooFast as slow_down:
             headers = {**CORS_HEADERS, "Retry-After": slow_down.wait}
             return web.json_response(

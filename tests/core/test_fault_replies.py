@@ -18,10 +18,10 @@ def test_the_shipped_wording_loads_and_gives_help_now():
 @pytest.mark.parametrize(
     ("text", "field"),
     [
-        ("try_again: Try again.\ntoo_fast: x 0800 1111\ntoo_long: '{limit}'\nbad_request: b\n",
-         "try_again"),
-        ("try_again: 0800 1111\ntoo_fast: x 0800 1111\ntoo_long: long\nbad_request: b\n",
-         "too_long"),
+        ("try_again: Try again.\ntoo_fast: x 0800 1111\ntoo_long: '{limit}'\n"
+         "bad_request: b\nno_reply: n\n", "try_again"),
+        ("try_again: 0800 1111\ntoo_fast: x 0800 1111\ntoo_long: long\n"
+         "bad_request: b\nno_reply: n\n", "too_long"),
         ("try_again: 0800 1111\ntoo_fast: x 0800 1111\ntoo_long: '{limit}'\n", "bad_request"),
     ],
 )  # fmt: skip

@@ -44,6 +44,8 @@ def test_a_missing_message_is_an_empty_one():
         body(sender="x" * 10_000, message="hi"),
         body(sender="a\nb", message="hi"),
         body(sender="a\u200bb", message="hi"),
+        b'{"sender": "a\\ud800", "message": "hi"}',
+        b"[" * 30_000 + b"]" * 30_000,
         body(sender="abc", message=42),
         body(sender="abc", message=["hi"]),
         body(sender="abc", message={"text": "hi"}),
@@ -68,3 +70,8 @@ def test_too_long_is_413_whether_counted_in_characters_or_bytes():
 def test_stored_text_is_capped():
     assert stored_text("x" * 20_000) == "x" * STORED_CHARACTERS
     assert stored_text("short") == "short"
+
+
+def test_a_lone_surrogate_is_shown_as_a_replacement_character():
+    read = read_rest_body(b'{"sender": "abc", "message": "hi \\ud800 there"}')
+    assert read.text == "hi \ufffd there"

@@ -58,6 +58,14 @@ def test_migrations_reach_head_and_match_the_orm(database_url):
     assert differences == []
 
 
+def test_a_nul_in_the_text_does_not_lose_the_feedback(store):
+    """PostgreSQL refuses NUL in text with a ValueError: the feedback was lost, unsaid."""
+    outcome = store.save(new_feedback(text="nobody listens\x00 to us"))
+    assert outcome.created
+    [row] = store.find()
+    assert row.text == "nobody listens to us"
+
+
 def test_saved_record_is_scrubbed_and_hashed(store):
     record = new_feedback(
         text="My name is Jayden, call 07700 900123, I live at 4 Mill Lane NR1 3AB",
