@@ -24,8 +24,9 @@ from bot.core.fault_replies import fault_replies
 STORED_CHARACTERS = 5_000
 MAX_MESSAGE_CHARACTERS = 50_000
 MAX_SENDER_CHARACTERS = 128
-# A body can hold at most this many bytes (4 per character in UTF-8, plus the JSON).
-MAX_BODY_BYTES = MAX_MESSAGE_CHARACTERS * 4 + 4_096
+# A body can hold at most this many bytes: JSON may escape a character as
+# "\\ud83d\\ude00" (12 bytes for one emoji), plus the rest of the JSON.
+MAX_BODY_BYTES = MAX_MESSAGE_CHARACTERS * 12 + 4_096
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,6 @@ def read_rest_body(body: bytes) -> IncomingMessage:
             f'"sender" must be at most {MAX_SENDER_CHARACTERS} characters, '
             "with no control characters.",
         )
-    if text is None:
-        text = ""
     if not isinstance(text, str):
         raise RefusedMessage(400, replies.bad_request)
     if len(text) > MAX_MESSAGE_CHARACTERS:

@@ -27,8 +27,11 @@ def test_sender_and_text_are_all_that_get_through():
     assert read == IncomingMessage(sender="abc", text="hi")
 
 
-def test_a_missing_message_is_an_empty_one():
-    assert read_rest_body(body(sender="abc")).text == ""
+def test_an_empty_message_is_read_but_a_missing_one_is_refused():
+    assert read_rest_body(body(sender="abc", message="")).text == ""
+    for missing in (body(sender="abc"), body(sender="abc", message=None)):
+        with pytest.raises(RefusedMessage):
+            read_rest_body(missing)
 
 
 @pytest.mark.parametrize(
@@ -63,6 +66,8 @@ def test_too_long_is_413_whether_counted_in_characters_or_bytes():
     assert refused.value.status == 413 and "50,000" in refused.value.reason
     with pytest.raises(RefusedMessage) as refused:
         read_rest_body(b" " * 5_000_000)
+    escaped = json.dumps({"sender": "abc", "message": "😀" * MAX_MESSAGE_CHARACTERS}).encode()
+    assert read_rest_body(escaped).text == "😀" * MAX_MESSAGE_CHARACTERS
     assert refused.value.status == 413
     assert read_rest_body(body(sender="abc", message="x" * MAX_MESSAGE_CHARACTERS)).text
 
