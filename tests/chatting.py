@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -144,3 +145,14 @@ def flood(
             return list(await asyncio.gather(*(one() for _ in range(count))))
 
     return asyncio.run(run())
+
+
+def tracker_events(rasa_folder: Path, sender: str) -> list[str]:
+    """The stored events of ``sender``'s conversation, as JSON text, read from the
+    session Rasa server's SQLite tracker store (read-only)."""
+    store = rasa_folder / "tracker.db"
+    with sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=10) as connection:
+        rows = connection.execute(
+            "SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,)
+        ).fetchall()
+    return [row[0] for row in rows]

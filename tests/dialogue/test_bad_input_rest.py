@@ -22,12 +22,10 @@ from __future__ import annotations
 
 import json
 import random
-import sqlite3
 import time
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Callable
 
 import pytest
@@ -49,7 +47,7 @@ from tests.bad_input import (
     stranger,
     stranger_headers,
 )
-from tests.chatting import flood
+from tests.chatting import flood, tracker_events
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
@@ -94,16 +92,6 @@ def assert_refused(answer: requests.Response, status: int) -> None:
     assert isinstance(body, dict) and isinstance(body.get("error"), str), body
     assert len(body["error"].split()) >= 3, body  # a sentence, not a code
     assert "<script" not in answer.text.lower()
-
-
-def tracker_events(rasa_folder: Path, sender: str) -> list[str]:
-    """The stored events of ``sender``'s conversation, as JSON text, read from the store."""
-    store = rasa_folder / "tracker.db"
-    with sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=10) as connection:
-        rows = connection.execute(
-            "SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,)
-        ).fetchall()
-    return [row[0] for row in rows]
 
 
 def timed(action: Callable[[], object]) -> float:

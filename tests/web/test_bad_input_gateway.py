@@ -20,11 +20,9 @@ retry, Rasa unreachable is 503); this module only adds the corpus.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 import uuid
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import requests
@@ -43,7 +41,7 @@ from tests.bad_input import (
     Body,
     stranger_headers,
 )
-from tests.chatting import flood
+from tests.chatting import flood, tracker_events
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
@@ -86,15 +84,6 @@ def assert_refused(answer: requests.Response, status: int = 400) -> None:
     error = answer.json()["error"]
     assert isinstance(error, str) and error.strip(), error  # the widget shows it
     assert "<script" not in answer.text.lower()
-
-
-def tracker_events(rasa_folder: Path, sender: str) -> list[str]:
-    store = rasa_folder / "tracker.db"
-    with sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=10) as connection:
-        rows = connection.execute(
-            "SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,)
-        ).fetchall()
-    return [row[0] for row in rows]
 
 
 def serving(base: str) -> bool:
