@@ -393,6 +393,8 @@ def test_the_json_api_takes_the_same_filters(staff, site, store):
     assert dated["total"] == 4
     bad = staff.get(f"{site}/staff/api/feedback", params={"impact": "nope", "to": "soon"})
     assert bad.status_code == 400 and len(bad.json()["errors"]) == 2
+    # The errors quote what was sent: a browser must never sniff them as HTML.
+    assert bad.headers["X-Content-Type-Options"] == "nosniff"
     assert audit_actions(store).count("exported") == 3
 
 

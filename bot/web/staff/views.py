@@ -372,9 +372,8 @@ async def api_feedback(request: web.Request) -> web.Response:
     site = request.app[SITE]
     filters = parse_filters(request.query, site.areas)
     if filters.errors:
-        return web.json_response(
-            {"errors": filters.errors}, status=400, headers={"Cache-Control": "no-store"}
-        )
+        # The errors quote what was sent (markup included): never to be read as HTML.
+        return web.json_response({"errors": filters.errors}, status=400, headers=STAFF_HEADERS)
     size = whole_number(request.query.get("per_page", ""), digits=6)
     size = API_PAGE_SIZE if size is None else min(max(size, 1), API_MAX_PAGE_SIZE)
     page = await asyncio.to_thread(
@@ -390,7 +389,7 @@ async def api_feedback(request: web.Request) -> web.Response:
             "items": [row.as_dict() for row in page.items],
         },
         dumps=lambda value: json.dumps(value, ensure_ascii=False),
-        headers={"Cache-Control": "no-store"},
+        headers=STAFF_HEADERS,
     )
 
 
