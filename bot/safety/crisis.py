@@ -38,7 +38,10 @@ _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
 _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 )
-_LEET_WORD = re.compile(r"\b(?=[a-z0-9@$]*[a-z])(?=[a-z0-9@$]*[0-9@$])[a-z0-9@$]+\b")
+# A word is read as leetspeak only when every digit in it has a letter's reading
+# ("k1ll", "mys3lf"): in a code such as "c020d6fe" the 2 and 6 say it is not
+# words, and reading its "0d" as "od" (overdose) once gave a crisis reply.
+_LEET_WORD = re.compile(r"\b(?=[a-z013457@$]*[a-z])(?=[a-z013457@$]*[013457@$])[a-z013457@$]+\b")
 _STRETCHED_VOWEL = re.compile(r"([aeiouy])\1{2,}")
 _STRETCHED_CONSONANT = re.compile(r"([b-df-hj-np-tv-xz])\1{2,}")
 # Words, and runs of anything else, in bounded pieces: spaCy's tokenizer takes time

@@ -47,7 +47,7 @@ NO_RISK = "none"
 SAFETY_INTENTS = frozenset({"risk_signal", "safe_now", "not_safe_now"})
 MIN_MESSAGES_PER_CATEGORY = 20
 # Bumped when the features or training below change, so cached models retrain.
-MODEL_VERSION = "2"
+MODEL_VERSION = "3"
 
 _ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](\{[^}]*\}|\([^)]*\))")
 

@@ -30,6 +30,7 @@ import requests
 from tests.chatting import TEST_SALT, saved_feedback, user_turns
 from tests.dialogue.test_ways_on import JOURNEYS
 from tests.faults.services import OwnPostgres, OwnRedis
+from tests.feedback_samples import unique_marker
 from tests.plugins.browser import TEST_SESSION_KEY
 from tests.processes import (
     free_port,
@@ -235,8 +236,13 @@ def assistant(
 
 
 def new_conversation(name: str) -> tuple[str, str]:
-    """A sender id, and feedback words no other conversation uses."""
-    marker = uuid.uuid4().hex[:8]
+    """A sender id, and feedback words no other conversation uses.
+
+    The marker is in letters that read as no word: random hex in the feedback
+    text ("c020d6fe") once read to the safety net as a risk, and that
+    conversation got the crisis reply instead of the form.
+    """
+    marker = unique_marker()
     return f"{name}-{marker}", f"{FEEDBACK[0]} {marker}"
 
 

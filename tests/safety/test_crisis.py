@@ -63,6 +63,8 @@ def test_false_positive_rate_on_hard_negatives(detector):
         ("I\u2019m so done", "i'm so done"),
         ("this homework is killing me", "this homework is killing me"),
         ("the suicide squad film", "the ~ film"),
+        ("i want to 0d", "i want to overdose"),
+        ("my code is c020d6fe", "my code is c 020 d 6 fe"),
     ],
 )
 def test_normalise(detector, text, expected):
