@@ -20,17 +20,16 @@ from __future__ import annotations
 import logging
 from typing import Any, List
 
-import rasa
 from rasa.core.actions.action import Action, ActionExecutionRejection
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, BotUttered
 
 from bot.core.fault_replies import fault_replies
+from bot.rasa_components.rasa_version import is_patched_rasa
 
 logger = logging.getLogger(__name__)
 
-PATCHED_RASA = "3.6."
 # Their failure costs a number on the staff overview, never a reply.
 QUIET_FAILURES = frozenset({"action_count_signposting"})
 
@@ -53,12 +52,7 @@ def _recording_failures(action: Action, failures: List[BaseException]) -> Any:
 
 def install() -> bool:
     """Wrap Rasa's ``_run_action`` if this is the Rasa it was written for."""
-    if not rasa.__version__.startswith(PATCHED_RASA):
-        logger.warning(
-            "Rasa %s: a failed custom action is not answered (written for %sx).",
-            rasa.__version__,
-            PATCHED_RASA,
-        )
+    if not is_patched_rasa("a failed custom action is not answered"):
         return False
     if getattr(MessageProcessor._run_action, "answers_failures", False):
         return True

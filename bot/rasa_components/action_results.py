@@ -10,17 +10,13 @@ the Rasa version it was written for.
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Dict
 
-import rasa
 from jsonschema import validators
 from jsonschema.exceptions import best_match
 from rasa.core.actions.action import RemoteAction
 
-logger = logging.getLogger(__name__)
-
-PATCHED_RASA = "3.6."
+from bot.rasa_components.rasa_version import is_patched_rasa
 
 
 def _build_validator() -> Any:
@@ -47,12 +43,7 @@ def validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
 
 def install() -> bool:
     """Use the built-once validator if this is the Rasa it was written for."""
-    if not rasa.__version__.startswith(PATCHED_RASA):
-        logger.warning(
-            "Rasa %s: action responses are checked the slow way (written for %sx).",
-            rasa.__version__,
-            PATCHED_RASA,
-        )
+    if not is_patched_rasa("action responses are checked the slow way"):
         return False
     RemoteAction._validate_action_result = validate_action_result
     return True

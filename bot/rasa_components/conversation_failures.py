@@ -15,15 +15,11 @@ Installed when Rasa imports our components (``__init__``), on Rasa 3.6 only.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-import rasa
 from rasa.core.tracker_store import FailSafeTrackerStore
 
-logger = logging.getLogger(__name__)
-
-PATCHED_RASA = "3.6."
+from bot.rasa_components.rasa_version import is_patched_rasa
 
 
 class ConversationUnavailable(RuntimeError):
@@ -43,12 +39,7 @@ async def _save_or_fail(self: FailSafeTrackerStore, tracker: Any) -> None:
 
 def install() -> bool:
     """Make Rasa's fail-safe store fail the turn, if this is the Rasa it was written for."""
-    if not rasa.__version__.startswith(PATCHED_RASA):
-        logger.warning(
-            "Rasa %s: an unreadable conversation starts afresh (written for %sx).",
-            rasa.__version__,
-            PATCHED_RASA,
-        )
+    if not is_patched_rasa("an unreadable conversation starts afresh"):
         return False
     FailSafeTrackerStore.on_tracker_store_retrieve_error = _refuse_retrieve_error
     FailSafeTrackerStore.save = _save_or_fail

@@ -11,19 +11,15 @@ runs as a compiled graph. Installed by ``__init__`` on the Rasa it was written f
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-import rasa
 import tensorflow as tf
 from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
 from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
 from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
-logger = logging.getLogger(__name__)
-
-PATCHED_RASA = "3.6."
+from bot.rasa_components.rasa_version import is_patched_rasa
 
 
 def load(
@@ -54,10 +50,7 @@ def load(
 
 
 def install() -> bool:
-    if not rasa.__version__.startswith(PATCHED_RASA):
-        logger.warning(
-            "Rasa %s: models load the slow way (written for %sx).", rasa.__version__, PATCHED_RASA
-        )
+    if not is_patched_rasa("models load the slow way"):
         return False
     RasaModel.load = classmethod(load)
     return True
