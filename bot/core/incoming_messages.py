@@ -86,4 +86,4 @@ def read_rest_body(body: bytes) -> IncomingMessage:
 
 def stored_text(text: str) -> str:
     """At most ``STORED_CHARACTERS`` of ``text``: what a store may keep of a message."""
-    return text if len(text) <= STORED_CHARACTERS else text[:STORED_CHARACTERS]
+    return text[:STORED_CHARACTERS]

@@ -221,19 +221,9 @@ class SupportFinder:
         net went off in this conversation: a parent asking about food needs a
         person for food, not a suicide line.
         """
-        audience = "parent-carer" if who == "parent-carer" else "young-person"
-        age = BAND_AGE.get(who or "")
 
         def open_line(service: Service) -> bool:
-            return (
-                bool(service.phones)
-                and audience in service.audiences
-                and service.serves_age(age)
-                and not service.example
-                and ("crisis" not in service.lines or risk)
-                and (not service.areas or area in service.areas)
-                and status(service.slots, now).open is True
-            )
+            return takes_calls_now(service, who, area, risk, now)
 
         listed: list[Service] = []
         sections = []
@@ -272,6 +262,26 @@ class SupportFinder:
 
 PHONE_VERBS = {"text": "Text", "sms": "Text", "textphone": "Textphone", "video": "Video call"}
 TEXT_KEYWORD = re.compile(r"^text (?P<keyword>[A-Z0-9]+)\b[,;]?\s*(?P<rest>.*)$")
+
+
+def takes_calls_now(
+    service: Service, who: str | None, area: str | None, risk: bool, now: datetime
+) -> bool:
+    """A real phone line for this person and area, open at ``now``.
+
+    Crisis-only lines count only after a risk signal (``risk``); "talk to a person"
+    lists these, and tests through the running assistant ask the same question.
+    """
+    audience = "parent-carer" if who == "parent-carer" else "young-person"
+    return (
+        bool(service.phones)
+        and audience in service.audiences
+        and service.serves_age(BAND_AGE.get(who or ""))
+        and not service.example
+        and ("crisis" not in service.lines or risk)
+        and (not service.areas or area in service.areas)
+        and status(service.slots, now).open is True
+    )
 
 
 def contact_words(phone: Phone) -> str:
