@@ -152,6 +152,8 @@ class ChatGateway:
                     problem = f"Rasa answered {response.status}"
                     if response.status not in RETRY_STATUSES:
                         break
+            except BadRequest:
+                raise  # a ValueError too, but the sender's to change: no retry, no 503
             except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
                 problem = f"{type(error).__name__}: {error}"
             if attempt == 1:

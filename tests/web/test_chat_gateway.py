@@ -103,3 +103,29 @@ def test_with_rasa_unreachable_the_widget_gets_help_numbers_not_silence(tmp_path
     assert answer.status_code == 503
     assert "0800 1111" in answer.json()["error"] and "try again" in answer.json()["error"]
     assert waited < 10  # one quick retry, not a hang
+
+
+def test_a_message_rasa_refuses_is_a_400_with_its_reason_and_not_retried(tmp_path):
+    """Rasa's channel refusing a message (400) is the sender's to change, not a fault to retry.
+
+    The gateway's own limits are stricter than the channel's today, so this stands in
+    for a channel that refuses more (a later version, another deployment's limits): a
+    small server answering as ``GuardedRestInput`` does.
+    """
+    from aiohttp import web
+
+    calls = []
+
+    async def refuse(request: web.Request) -> web.Response:
+        calls.append(await request.json())
+        return web.json_response({"error": "Say it in fewer words."}, status=400)
+
+    refusing = web.Application()
+    refusing.router.add_post("/webhooks/rest/webhook", refuse)
+    with serving(refusing) as rasa:
+        env = staff_env(f"sqlite:///{tmp_path / 'feedback.db'}", RASA_URL=rasa)
+        with serving(make_app(env)) as url:
+            answer = requests.post(f"{url}/chat", json={"session_id": session(), "message": "hi"})
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"] == "Say it in fewer words."
+    assert len(calls) == 1
